@@ -1,0 +1,371 @@
+"""What every zoo LSTM cell and layer shares.
+
+A zoo cell keeps its gate equations in one method, `equations`, which takes
+the step input, the previous states and the weights as plain tensors, and
+returns the output, the new states and a dict of every gate. The same method
+serves three callers:
+
+* `cell.call`, so the cell also runs inside a plain `keras.layers.RNN`;
+* the layer's fast loop (`zoo.layers.recurrence`), which reads the weights
+  once per sequence instead of once per step;
+* `zoo.layers.trace_gates`, which keeps the gate dict for every step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+from keras import activations, constraints, initializers, ops, regularizers
+
+
+def check_units(name: str, value: Any) -> int:
+    """Returns `value` as an int, or raises naming the argument and value."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(
+            f"Argument `{name}` must be a positive integer; received {name}={value!r}."
+        )
+    return value
+
+
+def check_rate(name: str, value: Any) -> float:
+    """Returns a dropout rate in [0, 1), or raises naming the argument and value."""
+    try:
+        rate = float(value)
+    except (TypeError, ValueError):
+        rate = None
+    if rate is None or not 0.0 <= rate < 1.0:
+        raise ValueError(f"Argument `{name}` must be a float in [0, 1); received {name}={value!r}.")
+    return rate
+
+
+class BaseLSTMCell(keras.layers.Layer):
+    """Constructor arguments, dropout and config common to all zoo cells.
+
+    Subclasses define `build`, `loop_weights` and `equations`.
+    """
+
+    #: Names of the gates `equations` reports, in the order they are drawn.
+    gate_names: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        units,
+        activation="tanh",
+        recurrent_activation="sigmoid",
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        recurrent_initializer="orthogonal",
+        bias_initializer="zeros",
+        unit_forget_bias=True,
+        kernel_regularizer=None,
+        recurrent_regularizer=None,
+        bias_regularizer=None,
+        kernel_constraint=None,
+        recurrent_constraint=None,
+        bias_constraint=None,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.units = check_units("units", units)
+        self.activation = activations.get(activation)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.recurrent_initializer = initializers.get(recurrent_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.unit_forget_bias = bool(unit_forget_bias)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.recurrent_constraint = constraints.get(recurrent_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.dropout = check_rate("dropout", dropout)
+        self.recurrent_dropout = check_rate("recurrent_dropout", recurrent_dropout)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed=seed)
+        self.state_size = [self.units, self.units]
+        self.output_size = self.units
+
+    # -- weights ----------------------------------------------------------
+    def _add_kernel(self, name, shape):
+        return self.add_weight(
+            shape=shape,
+            name=name,
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
+
+    def _add_recurrent_kernel(self, name, shape):
+        return self.add_weight(
+            shape=shape,
+            name=name,
+            initializer=self.recurrent_initializer,
+            regularizer=self.recurrent_regularizer,
+            constraint=self.recurrent_constraint,
+        )
+
+    def _add_gate_bias(self, gates: tuple[str, ...]):
+        """A bias over `gates` (e.g. ("i", "f", "c", "o")), with the forget
+        slice initialised to one when `unit_forget_bias`."""
+        if not self.use_bias:
+            return None
+        units = self.units
+        init = self.bias_initializer
+
+        def bias_initializer(shape, dtype=None):
+            parts = []
+            for gate in gates:
+                if gate == "f" and self.unit_forget_bias:
+                    parts.append(ops.ones((units,), dtype=dtype))
+                else:
+                    parts.append(init((units,), dtype=dtype))
+            return ops.concatenate(parts)
+
+        return self.add_weight(
+            shape=(units * len(gates),),
+            name="bias",
+            initializer=bias_initializer,
+            regularizer=self.bias_regularizer,
+            constraint=self.bias_constraint,
+        )
+
+    def loop_weights(self) -> dict:
+        """The weights as tensors, read once before a time loop."""
+        raise NotImplementedError
+
+    def equations(self, x, states, weights, recurrent_mask=None):
+        """One step: `(output, new_states, gates)`; see the module docstring."""
+        raise NotImplementedError
+
+    # -- dropout ----------------------------------------------------------
+    def dropout_masks(self, step_input, state, training):
+        """Masks for the inputs and the recurrent state, or None when off.
+
+        As in Gal & Ghahramani (2016), one mask is drawn per sequence and
+        shared by every time step and every gate.
+        """
+        input_mask = recurrent_mask = None
+        if training and self.dropout > 0:
+            input_mask = keras.random.dropout(
+                ops.ones_like(step_input), self.dropout, seed=self.seed_generator
+            )
+        if training and self.recurrent_dropout > 0:
+            recurrent_mask = keras.random.dropout(
+                ops.ones_like(state), self.recurrent_dropout, seed=self.seed_generator
+            )
+        return input_mask, recurrent_mask
+
+    def call(self, inputs, states, training=False):
+        input_mask, recurrent_mask = self.dropout_masks(inputs, states[0], training)
+        if input_mask is not None:
+            inputs = inputs * input_mask
+        output, new_states, _ = self.equations(
+            inputs, list(states), self.loop_weights(), recurrent_mask
+        )
+        return output, new_states
+
+    def get_initial_state(self, batch_size=None):
+        return [ops.zeros((batch_size, size), dtype=self.compute_dtype) for size in self.state_size]
+
+    def get_config(self):
+        config = {
+            "units": self.units,
+            "activation": activations.serialize(self.activation),
+            "recurrent_activation": activations.serialize(self.recurrent_activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "unit_forget_bias": self.unit_forget_bias,
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+            "dropout": self.dropout,
+            "recurrent_dropout": self.recurrent_dropout,
+            "seed": self.seed,
+        }
+        return {**super().get_config(), **config}
+
+
+_LAYER_KWARGS = ("name", "dtype", "trainable", "autocast", "input_shape", "input_dim")
+
+
+class BaseLSTM(keras.layers.RNN):
+    """A recurrent layer over a zoo cell, with the zoo's fast time loop.
+
+    Subclasses set `cell_class`. Cell arguments (units, activations,
+    initializers, dropout, variant options) go to the cell; the rest are the
+    usual `keras.layers.RNN` arguments. With the TensorFlow backend the time
+    loop is `zoo.layers.recurrence`; with `unroll=True` or another backend the
+    layer falls back to Keras' own driver (the equations are the same).
+    """
+
+    cell_class: type[BaseLSTMCell] = BaseLSTMCell
+
+    def __init__(
+        self,
+        units,
+        return_sequences=False,
+        return_state=False,
+        go_backwards=False,
+        stateful=False,
+        unroll=False,
+        zero_output_for_mask=False,
+        activity_regularizer=None,
+        **kwargs,
+    ):
+        layer_kwargs = {k: kwargs.pop(k) for k in _LAYER_KWARGS if k in kwargs}
+        cell = self.cell_class(
+            units,
+            dtype=layer_kwargs.get("dtype"),
+            trainable=layer_kwargs.get("trainable", True),
+            name=f"{self.cell_class.__name__.lower()}",
+            **kwargs,
+        )
+        super().__init__(
+            cell,
+            return_sequences=return_sequences,
+            return_state=return_state,
+            go_backwards=go_backwards,
+            stateful=stateful,
+            unroll=unroll,
+            zero_output_for_mask=zero_output_for_mask,
+            activity_regularizer=regularizers.get(activity_regularizer),
+            **layer_kwargs,
+        )
+
+    # -- validation -------------------------------------------------------
+    def _check_sequences_shape(self, shape):
+        if len(shape) != 3:
+            raise ValueError(
+                f"Layer '{self.name}' ({type(self).__name__}) expects inputs of rank 3 "
+                f"(batch, timesteps, features); received an input of shape {tuple(shape)}."
+            )
+
+    def build(self, sequences_shape, initial_state_shape=None):
+        self._check_sequences_shape(sequences_shape)
+        super().build(sequences_shape, initial_state_shape)
+
+    def _check_call_args(self, sequences, initial_state, mask):
+        shape = tuple(sequences.shape)
+        self._check_sequences_shape(shape)
+        if mask is not None:
+            m = mask[0] if isinstance(mask, (list, tuple)) else mask
+            mshape = tuple(m.shape)
+            if len(mshape) != 2 or any(
+                a is not None and b is not None and a != b
+                for a, b in zip(mshape, shape[:2], strict=False)
+            ):
+                raise ValueError(
+                    f"Layer '{self.name}': the mask must have shape (batch, timesteps) = "
+                    f"{shape[:2]} to match the inputs; received a mask of shape {mshape}."
+                )
+        if initial_state is None:
+            return
+        states = (
+            list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+        )
+        sizes = self.cell.state_size
+        if len(states) != len(sizes):
+            raise ValueError(
+                f"Layer '{self.name}' expects initial_state to be a list of {len(sizes)} "
+                f"tensors of shapes {[(shape[0], s) for s in sizes]}; received {len(states)}."
+            )
+        for index, (state, size) in enumerate(zip(states, sizes, strict=True)):
+            sshape = tuple(state.shape)
+            expected = (shape[0], size)
+            if (
+                len(sshape) != 2
+                or sshape[1] != size
+                or (sshape[0] is not None and shape[0] is not None and sshape[0] != shape[0])
+            ):
+                raise ValueError(
+                    f"Layer '{self.name}': initial_state[{index}] must have shape "
+                    f"(batch, {size}) = {expected}; received shape {sshape}."
+                )
+
+    def call(self, sequences, initial_state=None, mask=None, training=False):
+        self._check_call_args(sequences, initial_state, mask)
+        return super().call(sequences, initial_state=initial_state, mask=mask, training=training)
+
+    # -- the time loop ----------------------------------------------------
+    def inner_loop(self, sequences, initial_state, mask, training=False):
+        if keras.backend.backend() != "tensorflow" or self.unroll:
+            return super().inner_loop(sequences, initial_state, mask, training=training)
+        from zoo.layers.recurrence import recurrence
+
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
+        cell = self.cell
+        input_mask, recurrent_mask = cell.dropout_masks(
+            sequences[:, 0, :], initial_state[0], training
+        )
+        if input_mask is not None:
+            sequences = sequences * ops.expand_dims(input_mask, 1)
+        weights = cell.loop_weights()
+
+        def step(x, states):
+            output, new_states, _ = cell.equations(x, states, weights, recurrent_mask)
+            return output, new_states
+
+        return recurrence(
+            step,
+            sequences,
+            initial_state,
+            output_size=cell.output_size,
+            mask=mask,
+            go_backwards=self.go_backwards,
+            return_sequences=self.return_sequences,
+            zero_output_for_mask=self.zero_output_for_mask,
+        )
+
+    # -- attributes and config ---------------------------------------------
+    def __getattr__(self, name):
+        # Cell arguments read through the layer (layer.units, layer.dropout,
+        # ...), as keras.layers.LSTM exposes them.
+        if name in _CELL_ATTRIBUTES or name in getattr(type(self), "extra_cell_attributes", ()):
+            return getattr(object.__getattribute__(self, "cell"), name)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def get_config(self):
+        config = super().get_config()
+        del config["cell"]
+        cell_config = self.cell.get_config()
+        for key in ("name", "dtype", "trainable"):
+            cell_config.pop(key, None)
+        config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        return {**config, **cell_config}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+_CELL_ATTRIBUTES = (
+    "units",
+    "activation",
+    "recurrent_activation",
+    "use_bias",
+    "unit_forget_bias",
+    "kernel_initializer",
+    "recurrent_initializer",
+    "bias_initializer",
+    "kernel_regularizer",
+    "recurrent_regularizer",
+    "bias_regularizer",
+    "kernel_constraint",
+    "recurrent_constraint",
+    "bias_constraint",
+    "dropout",
+    "recurrent_dropout",
+    "seed",
+)

@@ -1,0 +1,155 @@
+"""LSTM with layer-normalised gate pre-activations and cell (Ba et al., 2016)."""
+
+from __future__ import annotations
+
+import keras
+from keras import initializers, ops
+
+from zoo.layers.base import BaseLSTM
+from zoo.layers.lstm import LSTMCell
+
+
+def _normalize(x, gamma, beta, epsilon):
+    mean = ops.mean(x, axis=-1, keepdims=True)
+    variance = ops.mean(ops.square(x - mean), axis=-1, keepdims=True)
+    out = (x - mean) * ops.rsqrt(variance + epsilon) * gamma
+    return out if beta is None else out + beta
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class LayerNormLSTMCell(LSTMCell):
+    """An LSTM cell with layer normalisation inside the recurrence.
+
+    Following section 3.1 of Ba et al., the input and recurrent projections
+    are normalised separately over all four gates, and the cell state is
+    normalised before the output non-linearity (LN(v; γ, β) subtracts the
+    mean of `v`, divides by its standard deviation, scales by γ, adds β):
+
+        [i, f, g, o] = LN(x_t W; γ_x, 0) + LN(h_{t-1} U; γ_h, 0) + b
+        c_t = σ(f) ⊙ c_{t-1} + σ(i) ⊙ tanh(g)
+        h_t = σ(o) ⊙ tanh(LN(c_t; γ_c, β_c))
+
+    The bias `b` plays the role of the gates' β. Weights: those of
+    `zoo.layers.LSTMCell`, then `kernel_gamma` and `recurrent_gamma`
+    `(4 * units,)`, and `cell_gamma` and `cell_beta` `(units,)`.
+
+    Args:
+        units: Positive integer, dimensionality of the state.
+        epsilon: Small float added to the variance. Default: `1e-5`.
+        gamma_initializer: Initializer of the γ vectors. Default: `"ones"`.
+        beta_initializer: Initializer of `cell_beta`. Default: `"zeros"`.
+        **kwargs: the `zoo.layers.LSTMCell` arguments.
+
+    Call arguments:
+        inputs: A 2D tensor `(batch, features)`.
+        states: `[h_{t-1}, c_{t-1}]`.
+        training: Whether dropout is applied.
+
+    Example:
+
+    >>> rnn = keras.layers.RNN(zoo.layers.LayerNormLSTMCell(8))
+    >>> rnn(np.zeros((2, 5, 3), "float32")).shape
+    (2, 8)
+
+    Reference:
+        Ba, Kiros & Hinton, "Layer Normalization", arXiv:1607.06450, 2016.
+    """
+
+    def __init__(
+        self,
+        units,
+        epsilon=1e-5,
+        gamma_initializer="ones",
+        beta_initializer="zeros",
+        **kwargs,
+    ):
+        super().__init__(units, **kwargs)
+        if not float(epsilon) > 0:
+            raise ValueError(f"Argument `epsilon` must be positive; received epsilon={epsilon!r}.")
+        self.epsilon = float(epsilon)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.beta_initializer = initializers.get(beta_initializer)
+
+    def build(self, input_shape):
+        super().build(input_shape)
+        gates = 4 * self.units
+        self.kernel_gamma = self.add_weight(
+            shape=(gates,), name="kernel_gamma", initializer=self.gamma_initializer
+        )
+        self.recurrent_gamma = self.add_weight(
+            shape=(gates,), name="recurrent_gamma", initializer=self.gamma_initializer
+        )
+        self.cell_gamma = self.add_weight(
+            shape=(self.units,), name="cell_gamma", initializer=self.gamma_initializer
+        )
+        self.cell_beta = self.add_weight(
+            shape=(self.units,), name="cell_beta", initializer=self.beta_initializer
+        )
+
+    def loop_weights(self):
+        weights = super().loop_weights()
+        for name in ("kernel_gamma", "recurrent_gamma", "cell_gamma", "cell_beta"):
+            weights[name] = ops.convert_to_tensor(getattr(self, name))
+        return weights
+
+    def equations(self, x, states, weights, recurrent_mask=None):
+        h_prev, c_prev = states
+        if recurrent_mask is not None:
+            h_prev = h_prev * recurrent_mask
+        eps = self.epsilon
+        z = _normalize(ops.matmul(x, weights["kernel"]), weights["kernel_gamma"], None, eps)
+        z = z + _normalize(
+            ops.matmul(h_prev, weights["recurrent_kernel"]), weights["recurrent_gamma"], None, eps
+        )
+        if self.use_bias:
+            z = z + weights["bias"]
+        z_i, z_f, z_c, z_o = ops.split(z, 4, axis=-1)
+        i = self.recurrent_activation(z_i)
+        f = self.recurrent_activation(z_f)
+        g = self.activation(z_c)
+        o = self.recurrent_activation(z_o)
+        c = f * c_prev + i * g
+        c_norm = _normalize(c, weights["cell_gamma"], weights["cell_beta"], eps)
+        h = o * self.activation(c_norm)
+        gates = {"input_gate": i, "forget_gate": f, "candidate": g, "output_gate": o}
+        return h, [h, c], {**gates, "cell": c, "hidden": h}
+
+    def get_config(self):
+        config = {
+            "epsilon": self.epsilon,
+            "gamma_initializer": initializers.serialize(self.gamma_initializer),
+            "beta_initializer": initializers.serialize(self.beta_initializer),
+        }
+        return {**super().get_config(), **config}
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class LayerNormLSTM(BaseLSTM):
+    """LSTM layer with layer-normalised gates and cell (Ba et al., 2016).
+
+    The equations are those of `zoo.layers.LayerNormLSTMCell`.
+
+    Args:
+        units: Positive integer, dimensionality of the output space.
+        return_sequences, return_state, go_backwards, stateful, unroll,
+        zero_output_for_mask: as in `zoo.layers.LSTM`.
+        **kwargs: the `zoo.layers.LayerNormLSTMCell` arguments.
+
+    Call arguments:
+        sequences: A 3D tensor `(batch, timesteps, features)`.
+        initial_state: Optional list `[h_0, c_0]`.
+        mask: Optional boolean tensor `(batch, timesteps)`.
+        training: Whether dropout is applied.
+
+    Example:
+
+    >>> layer = zoo.layers.LayerNormLSTM(4)
+    >>> layer(np.zeros((2, 6, 3), "float32")).shape
+    (2, 4)
+
+    Reference:
+        Ba, Kiros & Hinton, "Layer Normalization", arXiv:1607.06450, 2016.
+    """
+
+    cell_class = LayerNormLSTMCell
+    extra_cell_attributes = ("epsilon", "gamma_initializer", "beta_initializer")
