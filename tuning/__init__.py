@@ -1,0 +1,1 @@
+"""Hyperparameter search for zoo models, and the `lstm-zoo` command line."""
