@@ -74,22 +74,11 @@ class LSTMCell(BaseLSTMCell):
         )
         self.bias = self._add_gate_bias(("i", "f", "c", "o"))
 
-    def loop_weights(self):
-        weights = {
-            "kernel": ops.convert_to_tensor(self.kernel),
-            "recurrent_kernel": ops.convert_to_tensor(self.recurrent_kernel),
-        }
-        if self.use_bias:
-            weights["bias"] = ops.convert_to_tensor(self.bias)
-        return weights
-
-    def equations(self, x, states, weights, recurrent_mask=None):
+    def recurrent_part(self, zx, states, weights, recurrent_mask=None):
         h_prev, c_prev = states
         if recurrent_mask is not None:
             h_prev = h_prev * recurrent_mask
-        z = ops.matmul(x, weights["kernel"]) + ops.matmul(h_prev, weights["recurrent_kernel"])
-        if self.use_bias:
-            z = z + weights["bias"]
+        z = zx + ops.matmul(h_prev, weights["recurrent_kernel"])
         z_i, z_f, z_c, z_o = ops.split(z, 4, axis=-1)
         i = self.recurrent_activation(z_i)
         f = self.recurrent_activation(z_f)

@@ -93,8 +93,8 @@ class ProjectionLSTMCell(LSTMCell):
         weights["projection_kernel"] = ops.convert_to_tensor(self.projection_kernel)
         return weights
 
-    def equations(self, x, states, weights, recurrent_mask=None):
-        h, (_, c), gates = super().equations(x, states, weights, recurrent_mask)
+    def recurrent_part(self, zx, states, weights, recurrent_mask=None):
+        h, (_, c), gates = super().recurrent_part(zx, states, weights, recurrent_mask)
         r = ops.matmul(h, weights["projection_kernel"])
         return r, [r, c], {**gates, "hidden": r}
 

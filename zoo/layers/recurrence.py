@@ -41,7 +41,8 @@ def recurrence(
 
     Args:
         step_fn: `step_fn(x_t, states) -> (output_t, new_states)`, with `x_t`
-            of shape `(batch, features)`.
+            of shape `(batch, features)`. The output must be the first new
+            state (`h`, or the projected `r`), as for every LSTM variant.
         inputs: `(batch, timesteps, features)` tensor.
         initial_states: list of `(batch, size)` tensors.
         output_size: width of one step's output.
@@ -86,6 +87,31 @@ def recurrence(
     # is, as in keras.backend.rnn: it is what a leading masked step emits.
     prev_out = tf.zeros([tf.shape(inputs)[0], output_size], dtype=inputs.dtype)
     cond = lambda t, *_: t < steps  # noqa: E731
+
+    if mask is None:
+        # Without a mask the last output is the last step's output: no need
+        # to carry the previous one through the loop.
+        def plain_body(t, states, out_ta):
+            out, new_states = step_fn(x_ta.read(t), states)
+            if out_ta is not None:
+                out_ta = out_ta.write(t, out)
+            return t + 1, new_states, out_ta
+
+        if not return_sequences:
+            _, final_states = tf.while_loop(
+                cond,
+                lambda t, s: plain_body(t, s, None)[:2],
+                (tf.constant(0), states),
+                maximum_iterations=steps,
+            )
+            final_states = list(final_states)
+            return final_states[0], final_states[0], final_states
+        out_ta = tf.TensorArray(inputs.dtype, size=steps)
+        _, final_states, out_ta = tf.while_loop(
+            cond, plain_body, (tf.constant(0), states, out_ta), maximum_iterations=steps
+        )
+        outputs = tf.transpose(out_ta.stack(), [1, 0, 2])
+        return outputs[:, -1], outputs, list(final_states)
 
     if not return_sequences:
         _, last, final_states = tf.while_loop(

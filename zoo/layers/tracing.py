@@ -54,7 +54,7 @@ def _trace_layer(layer: BaseLSTM, x, mask=None, initial_state=None) -> GateTrace
         states = cell.get_initial_state(batch)
     else:
         states = [ops.convert_to_tensor(s, dtype=layer.compute_dtype) for s in initial_state]
-    weights = cell.loop_weights()
+    weights = cell.step_weights()
     mask_np = None if mask is None else np.asarray(mask, dtype=bool)
     order = range(steps - 1, -1, -1) if layer.go_backwards else range(steps)
     collected: dict[str, list] = {}
