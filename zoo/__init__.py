@@ -1,3 +1,31 @@
-"""lstm-zoo: LSTM layers from the gate equations, and a zoo of models built on them."""
+"""lstm-zoo: LSTM layers from the gate equations, and a zoo of models built on them.
+
+    import zoo
+    zoo.list_models()                      # registered names
+    zoo.model_card("forecast-lstm")        # task, inputs, outputs, defaults, reference
+    model = zoo.create_model("sentiment-bilstm", units=64)
+
+Importing `zoo` does not import TensorFlow; the layers (`zoo.layers`) and the
+models do when they are used.
+"""
+
+from zoo.models.base import ZooModel, load_model
+from zoo.registry import (
+    UnknownModelError,
+    create_model,
+    list_models,
+    model_card,
+    register_model,
+)
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "UnknownModelError",
+    "ZooModel",
+    "create_model",
+    "list_models",
+    "load_model",
+    "model_card",
+    "register_model",
+]

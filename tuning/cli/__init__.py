@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from tuning.cli import quickstart
+from tuning.cli import models, quickstart, train
 
 app = typer.Typer(
     name="lstm-zoo",
@@ -17,6 +17,8 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("quickstart")(quickstart.quickstart)
+app.command("models")(models.models)
+app.command("train")(train.train)
 
 
 @app.callback()

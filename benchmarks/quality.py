@@ -1,0 +1,68 @@
+"""Quality of the zoo models on real public datasets, beside published anchors.
+
+    python benchmarks/quality.py --data-dir ../shared/datasets          # everything
+    python benchmarks/quality.py --data-dir ../shared/datasets --only sst2
+
+Reads the datasets through the same loaders a user calls (`zoo.data`), from a
+data directory (never copied into the repository):
+
+* SST-2 (GLUE): `SST-2/train.tsv` for training, `SST-2/dev.tsv` scored;
+  anchors Tai et al. 2015 (LSTM 84.9%, 2-layer LSTM 86.3%).
+* ETTh1, univariate OT, Informer protocol (12/4/4 months, input 96, horizons
+  24/48/168, scaled MSE/MAE); anchor: the LSTMa row of the Informer paper.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def print_rows(title: str, rows: list[dict]) -> None:
+    print(f"\n{title}")
+    if not rows:
+        return
+    columns = list(rows[0])
+    widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
+    print(" | ".join(c.ljust(widths[c]) for c in columns))
+    print("-+-".join("-" * widths[c] for c in columns))
+    for row in rows:
+        print(" | ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=os.environ.get("LSTM_ZOO_DATA_DIR"))
+    parser.add_argument("--only", choices=["sst2", "etth1"], action="append")
+    parser.add_argument("--epochs", type=int, default=None)
+    parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
+    args = parser.parse_args()
+    if args.data_dir is None or not Path(args.data_dir).is_dir():
+        parser.error("give --data-dir (or set LSTM_ZOO_DATA_DIR) pointing at the datasets")
+    wanted = set(args.only or ["sst2", "etth1"])
+    results: dict[str, list[dict]] = {}
+    start = time.perf_counter()
+    if "sst2" in wanted:
+        from quality_sentiment import run_sst2
+
+        results["sst2"] = run_sst2(args.data_dir, epochs=args.epochs)
+    if "etth1" in wanted:
+        from quality_forecasting import run_etth1
+
+        results["etth1"] = run_etth1(args.data_dir)
+    for name, rows in results.items():
+        print_rows(name, rows)
+    print(f"\ntotal time: {(time.perf_counter() - start) / 60:.1f} min")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

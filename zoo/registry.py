@@ -1,0 +1,146 @@
+"""The model registry: readable names, `create_model`, `list_models`, cards.
+
+In the style of timm's `_registry.py`: a name says what a model is
+("sentiment-bilstm", "forecast-quantile-lstm"), never how it is configured;
+configuration goes through `create_model(name, **overrides)`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    """What a registered model is, for people and for `lstm-zoo models`."""
+
+    name: str
+    model_class: type
+    task: str
+    summary: str
+    inputs: str
+    outputs: str
+    reference: str
+    loaders: tuple[str, ...]
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+    def hyperparameters(self) -> dict[str, Any]:
+        """The class defaults with this entry's own defaults on top."""
+        return {**self.model_class.default_hparams, **self.defaults}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "class": f"{self.model_class.__module__}.{self.model_class.__qualname__}",
+            "task": self.task,
+            "summary": self.summary,
+            "inputs": self.inputs,
+            "outputs": self.outputs,
+            "reference": self.reference,
+            "loaders": list(self.loaders),
+            "hyperparameters": self.hyperparameters(),
+        }
+
+
+_REGISTRY: dict[str, ModelCard] = {}
+_FAMILIES = ("zoo.models.sentiment", "zoo.models.forecasting", "zoo.models.translation")
+
+
+def register_model(
+    name: str,
+    model_class: type,
+    *,
+    summary: str,
+    inputs: str,
+    outputs: str,
+    reference: str,
+    loaders: tuple[str, ...] | list[str] = (),
+    **defaults: Any,
+) -> ModelCard:
+    """Registers `model_class` under `name` with its own default hyperparameters.
+
+    Raises:
+        ValueError: if the name is taken by another class, or a default is not
+            a hyperparameter of the class.
+    """
+    existing = _REGISTRY.get(name)
+    if existing is not None and existing.model_class is not model_class:
+        raise ValueError(f"Model name {name!r} is already registered for {existing.model_class}.")
+    unknown = sorted(set(defaults) - set(model_class.default_hparams))
+    if unknown:
+        raise ValueError(f"{model_class.__name__} has no hyperparameter {unknown[0]!r}.")
+    card = ModelCard(
+        name=name,
+        model_class=model_class,
+        task=model_class.task,
+        summary=summary,
+        inputs=inputs,
+        outputs=outputs,
+        reference=reference,
+        loaders=tuple(loaders),
+        defaults=dict(defaults),
+    )
+    _REGISTRY[name] = card
+    return card
+
+
+def _load_families() -> None:
+    for module in _FAMILIES:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as error:
+            if error.name != module:
+                raise
+
+
+def list_models(pattern: str | None = None) -> list[str]:
+    """Registered names, sorted; `pattern` is a shell-style filter ("sentiment-*")."""
+    _load_families()
+    names = sorted(_REGISTRY)
+    if pattern:
+        names = [n for n in names if fnmatch.fnmatch(n, pattern)]
+    return names
+
+
+class UnknownModelError(KeyError):
+    """An unregistered model name (the message suggests close matches)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def _get(name: str) -> ModelCard:
+    _load_families()
+    if name not in _REGISTRY:
+        close = difflib.get_close_matches(name, list(_REGISTRY), n=3, cutoff=0.4)
+        hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise UnknownModelError(
+            f"Unknown model {name!r}.{hint} Known models: {', '.join(sorted(_REGISTRY))}."
+        )
+    return _REGISTRY[name]
+
+
+def model_card(name: str) -> dict[str, Any]:
+    """Task, inputs, outputs, default hyperparameters, reference and loaders."""
+    return _get(name).as_dict()
+
+
+def create_model(name: str, **overrides: Any):
+    """A new, unfitted zoo model: the registered defaults with `overrides` on top."""
+    card = _get(name)
+    return card.model_class(name=name, **{**card.defaults, **overrides})
+
+
+def model_class(name: str, class_path: str | None = None) -> type:
+    """The class registered under `name` (or, failing that, at `class_path`)."""
+    _load_families()
+    if name in _REGISTRY:
+        return _REGISTRY[name].model_class
+    if class_path:
+        module, _, qualname = class_path.rpartition(".")
+        return getattr(importlib.import_module(module), qualname)
+    return _get(name).model_class
