@@ -44,10 +44,11 @@ def test_train_on_a_users_csv(tmp_path):
 def one_line_error(result, *fragments):
     assert result.exit_code == 2, result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
+    errors = [line for line in lines if line.startswith("error: ")]
+    assert len(errors) == 1 and lines[-1] == errors[0], result.output
     assert "Traceback" not in result.output
     for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
+        assert fragment in errors[0], (fragment, errors[0])
 
 
 def test_unknown_model(tmp_path):
@@ -84,3 +85,31 @@ def test_label_outside_known_classes(tmp_path):
     one_line_error(
         run("train", "sentiment-lstm", "--data", str(sst2), *TINY), "train.tsv", "row 3", "7"
     )
+
+
+def hourly_csv(rows: int, bad_row: int | None = None, bad_value: str = "") -> str:
+    lines = ["date,load,temp"]
+    for i in range(rows):
+        value = f"{20 + (i % 24) * 0.5:.1f}"
+        if bad_row is not None and i + 2 == bad_row:  # +2: header is line 1
+            value = bad_value
+        lines.append(f"2024-01-{1 + i // 24:02d} {i % 24:02d}:00:00,{i % 7},{value}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    "content, extra, fragments",
+    [
+        (hourly_csv(200, 57, "abc"), [], ["series.csv", "row 57", "temp", "abc"]),
+        (hourly_csv(200, 40, ""), [], ["series.csv", "row 40", "temp"]),
+        ("", [], ["series.csv", "empty"]),
+        (hourly_csv(300), ["--set", 'targets=["humidity"]'], ["series.csv", "humidity", "load"]),
+        (hourly_csv(30), [], ["series.csv", "30"]),
+    ],
+    ids=["non-numeric", "nan-gap", "empty", "missing-column", "too-short"],
+)
+def test_malformed_series_files(tmp_path, content, extra, fragments):
+    path = tmp_path / "series.csv"
+    path.write_text(content)
+    args = ["train", "forecast-lstm", "--data", str(path), "--epochs", "1", "--set", "units=4"]
+    one_line_error(run(*args, *extra), *fragments)
