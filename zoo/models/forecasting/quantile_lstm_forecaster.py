@@ -1,0 +1,134 @@
+"""`QuantileLSTMForecaster`: the LSTM forecaster with quantile outputs and pinball loss.
+
+The head emits `horizon x n_targets x n_quantiles` values and is trained with the pinball
+(quantile) loss summed over the quantile levels (Koenker & Bassett, 1978; as in MQ-RNN,
+Wen et al., 2017). The point forecast is the median (the level closest to 0.5) and the
+prediction interval runs from the lowest to the highest level, so the default (0.1, 0.5,
+0.9) gives an 80% interval. Forecast quantiles are sorted along the level axis before use
+(monotone rearrangement, Chernozhukov et al., 2010), so lower <= median <= upper always
+holds, even where the network's raw outputs cross.
+
+The loss is registered with Keras as `zoo>QuantilePinballLoss` (see `pinball_loss_class`):
+`zoo.load_model` reloads a saved model as is; plain `keras.models.load_model` needs
+`pinball_loss_class()` called first (or `compile=False`).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+
+from zoo.metrics.forecasting import interval_coverage, pinball_loss
+from zoo.models.forecasting.lstm_forecaster import LSTMForecaster
+
+
+@functools.cache
+def pinball_loss_class() -> type:
+    """The Keras pinball loss, registered as `zoo>QuantilePinballLoss` on first call.
+
+    Defined lazily so that importing the model family (e.g. to list the registry) does not
+    import TensorFlow; creating a `QuantileLSTMForecaster` calls this, so `zoo.load_model`
+    finds the loss registered before the network is read.
+    """
+    import keras
+    from keras import ops
+
+    @keras.saving.register_keras_serializable(package="zoo", name="QuantilePinballLoss")
+    class PinballLoss(keras.losses.Loss):
+        """Mean over quantile levels of `max(q * e, (q - 1) * e)`, `e = y - y_hat`.
+
+        `y_true` is `[..., 1]` (broadcast over the levels) and `y_pred` is
+        `[..., n_quantiles]`, the last axis following `quantiles`.
+        """
+
+        def __init__(
+            self,
+            quantiles=(0.1, 0.5, 0.9),
+            name: str = "pinball_loss",
+            reduction: str = "sum_over_batch_size",
+            dtype=None,
+        ) -> None:
+            super().__init__(name=name, reduction=reduction, dtype=dtype)
+            self.quantiles = [float(q) for q in quantiles]
+
+        def call(self, y_true, y_pred):
+            y_pred = ops.convert_to_tensor(y_pred)
+            y_true = ops.cast(y_true, y_pred.dtype)
+            levels = ops.convert_to_tensor(self.quantiles, dtype=y_pred.dtype)
+            errors = y_true - y_pred
+            return ops.mean(ops.maximum(levels * errors, (levels - 1.0) * errors), axis=-1)
+
+        def get_config(self) -> dict[str, Any]:
+            return {"quantiles": self.quantiles, "name": self.name, "reduction": self.reduction}
+
+    return PinballLoss
+
+
+class QuantileLSTMForecaster(LSTMForecaster):
+    """Direct multi-horizon quantile forecaster: `LSTMForecaster` plus the hyperparameter
+    `quantiles` (levels in (0, 1), default (0.1, 0.5, 0.9)).
+
+    `predict` adds `lower`, `upper` ([horizon, n_targets], the outer levels), `quantiles`
+    ([horizon, n_targets, n_quantiles]) and `levels`; `evaluate`'s model row adds
+    `coverage` (fraction of actuals inside [lower, upper]), `nominal_coverage`
+    (highest - lowest level), `pinball` (original scale) and `pinball_scaled`.
+    """
+
+    default_hparams = {**LSTMForecaster.default_hparams, "quantiles": (0.1, 0.5, 0.9)}
+
+    def __init__(self, name: str | None = None, **hparams: Any) -> None:
+        super().__init__(name, **hparams)
+        levels = [float(q) for q in self.hparams["quantiles"]]
+        if not levels or any(not 0.0 < q < 1.0 for q in levels):
+            raise ValueError(f"quantiles must be levels in (0, 1); received {levels}")
+        if len(set(levels)) != len(levels):
+            raise ValueError(f"quantiles must be distinct; received {levels}")
+        self.levels = sorted(levels)
+        self.hparams["quantiles"] = self.levels
+        self._median = int(np.argmin(np.abs(np.asarray(self.levels) - 0.5)))
+        pinball_loss_class()  # registered before zoo.load_model reads a saved network
+
+    def _output_shape(self) -> tuple[int, ...]:
+        return (*super()._output_shape(), len(self.levels))
+
+    def _loss(self):
+        return pinball_loss_class()(self.levels)
+
+    def _train_targets(self, y: np.ndarray) -> np.ndarray:
+        return y[..., None]
+
+    def _forecast(self, x: np.ndarray) -> dict[str, np.ndarray]:
+        scaled = self._network_output(x)  # [N, H, n, Q]
+        scaled = np.sort(scaled, axis=-1)
+        index = self._state["target_index"]
+        moved = np.moveaxis(scaled, -1, -2)  # [N, H, Q, n]: targets last, for the scaler
+        q = np.moveaxis(self._scaler.inverse_transform(moved, index), -2, -1)
+        return {
+            "forecast": q[..., self._median],
+            "lower": q[..., 0],
+            "upper": q[..., -1],
+            "quantiles": q,
+        }
+
+    def _model_metrics(self, y: np.ndarray, out: dict[str, np.ndarray]) -> dict[str, float]:
+        row = super()._model_metrics(y, out)
+        index = self._state["target_index"]
+        scale = np.asarray(self._state["scaler"]["scale"])[index]
+        row["coverage"] = interval_coverage(y, out["lower"], out["upper"])
+        row["nominal_coverage"] = round(self.levels[-1] - self.levels[0], 12)
+        row["pinball"] = pinball_loss(y, out["quantiles"], self.levels)
+        mean = np.asarray(self._state["scaler"]["mean"])[index]
+        scaled_q = (out["quantiles"] - mean[:, None]) / scale[:, None]
+        row["pinball_scaled"] = pinball_loss((y - mean) / scale, scaled_q, self.levels)
+        return row
+
+    def predict(self, inputs: Any, dates: Any = None) -> dict[str, Any]:
+        out = super().predict(inputs, dates)
+        out["levels"] = list(self.levels)
+        return out
+
+    def _band_label(self) -> str:
+        low, high = self.levels[0], self.levels[-1]
+        return f"{high - low:.0%} interval (quantiles {low:g}-{high:g})"
