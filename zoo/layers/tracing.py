@@ -155,14 +155,13 @@ def plot_gates(trace: GateTrace, path, sample: int = 0, max_units: int = 32, tok
     Returns:
         The path written.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    # A standalone Figure (no pyplot): drawing never changes the caller's
+    # matplotlib backend, e.g. a notebook's inline one.
+    from matplotlib.figure import Figure
 
     names = list(trace.gates)
-    fig, axes = plt.subplots(len(names), 1, figsize=(10, 1.6 * len(names) + 0.8), sharex=True)
-    axes = np.atleast_1d(axes)
+    fig = Figure(figsize=(10, 1.6 * len(names) + 0.8))
+    axes = np.atleast_1d(fig.subplots(len(names), 1, sharex=True))
     for ax, name in zip(axes, names, strict=True):
         values = trace.gates[name][sample, :, :max_units].T
         if name.endswith("gate"):
@@ -184,5 +183,4 @@ def plot_gates(trace: GateTrace, path, sample: int = 0, max_units: int = 32, tok
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
-    plt.close(fig)
     return path
