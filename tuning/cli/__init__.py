@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from tuning.cli import models, quickstart, train
+from tuning.cli import models, quickstart, train, translate
 
 app = typer.Typer(
     name="lstm-zoo",
@@ -19,6 +19,7 @@ app = typer.Typer(
 app.command("quickstart")(quickstart.quickstart)
 app.command("models")(models.models)
 app.command("train")(train.train)
+app.command("translate")(translate.translate)
 
 
 @app.callback()
