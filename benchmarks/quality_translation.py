@@ -126,15 +126,6 @@ def run_spa_eng(
     return rows
 
 
-def print_rows(rows: list[dict]) -> None:
-    columns = list(rows[0])
-    widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
-    print(" | ".join(c.ljust(widths[c]) for c in columns))
-    print("-+-".join("-" * widths[c] for c in columns))
-    for row in rows:
-        print(" | ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=os.environ.get("LSTM_ZOO_DATA_DIR"))
@@ -160,8 +151,11 @@ def main() -> None:
         out=args.out,
         anneal=args.anneal,
     )
-    print(f"\nTatoeba spa-eng, English → Spanish (target: BLEU >= {TARGET_BLEU} in <= 60 min)")
-    print_rows(rows)
+    from quality import print_rows
+
+    print_rows(
+        f"Tatoeba spa-eng, English → Spanish (target: BLEU >= {TARGET_BLEU} in <= 60 min)", rows
+    )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n")
 
