@@ -77,7 +77,7 @@ def run_spa_eng(
     """
     import zoo
     from zoo.data.translation import load_sentence_pairs, split_pairs
-    from zoo.models.translation.seq2seq_translator import time_budget_callback
+    from zoo.models.translation.callbacks import time_budget_callback
 
     pairs = load_sentence_pairs(find_spa_eng(data_dir), max_pairs=max_pairs)
     train, test = split_pairs(pairs, TEST_PAIRS if len(pairs) > 10 * TEST_PAIRS else 0.1, seed)

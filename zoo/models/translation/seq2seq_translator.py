@@ -12,6 +12,8 @@ import numpy as np
 
 from zoo.data.translation import SentencePairs
 from zoo.models.base import ZooModel
+from zoo.models.translation.attention_plot import plot_attention
+from zoo.models.translation.callbacks import _BatchCounter
 from zoo.preprocessing.translation_text import END_ID, PAD_ID, START_ID
 
 #: Held-out pairs of the embedded default, and of a user's file of >= 20,000 pairs.
@@ -567,105 +569,3 @@ def _initializer(spec):
 
     name, config = spec
     return getattr(keras.initializers, name)(**config)
-
-
-class _BatchCounter:
-    """Counts training batches (a Keras callback, built lazily so that importing this
-    module does not import Keras)."""
-
-    def __new__(cls):
-        import keras
-
-        class BatchCounter(keras.callbacks.Callback):
-            def __init__(self):
-                super().__init__()
-                self.batches = 0
-
-            def on_train_batch_end(self, batch, logs=None):
-                self.batches += 1
-
-        return BatchCounter()
-
-
-def time_budget_callback(seconds: float, anneal: float = 0.0, final_lr: float = 0.1):
-    """A Keras callback that stops training once ``seconds`` of training have passed
-    (checked after every batch; the epoch's validation still runs).
-
-    With ``anneal > 0`` the learning rate also falls linearly from its starting value to
-    ``final_lr`` times it over the last ``anneal`` fraction of the budget, so a run cut by
-    the clock still ends on small steps. ``stopped_early`` tells whether the budget stopped
-    training.
-    """
-    import keras
-
-    if seconds <= 0:
-        raise ValueError(f"the time budget must be positive; received {seconds!r}.")
-    if not 0.0 <= anneal < 1.0:
-        raise ValueError(f"anneal must be in [0, 1); received {anneal!r}.")
-
-    class TimeBudget(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.seconds = float(seconds)
-            self.start = None
-            self.base_lr = None
-            self.stopped_early = False
-
-        def on_train_begin(self, logs=None):
-            self.start = time.perf_counter()
-            self.base_lr = float(self.model.optimizer.learning_rate)
-
-        def on_train_batch_end(self, batch, logs=None):
-            progress = (time.perf_counter() - self.start) / self.seconds
-            if progress >= 1.0:
-                self.stopped_early = True
-                self.model.stop_training = True
-            elif anneal > 0 and progress > 1.0 - anneal:
-                done = (progress - (1.0 - anneal)) / anneal
-                self.model.optimizer.learning_rate = self.base_lr * (1.0 - (1.0 - final_lr) * done)
-
-    return TimeBudget()
-
-
-def plot_attention(
-    source_tokens: list[str],
-    target_tokens: list[str],
-    weights: np.ndarray,
-    path: str | os.PathLike[str],
-    reference: str | None = None,
-) -> Path:
-    """A heatmap of ``weights[t, i]`` (output token ``t`` × source token ``i``), as PNG."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    weights = np.asarray(weights, dtype=float)
-    rows, cols = weights.shape
-    fig = Figure(figsize=(1.0 + 0.55 * max(cols, 4), 1.4 + 0.42 * max(rows, 3)))
-    ax = fig.add_subplot()
-    image = ax.imshow(weights, cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")
-    ax.set_xticks(range(cols), source_tokens[:cols], rotation=60, ha="right")
-    ax.set_yticks(range(rows), target_tokens[:rows])
-    ax.set_xlabel("source tokens")
-    ax.set_ylabel("output tokens")
-    for t in range(rows):
-        for i in range(cols):
-            if weights[t, i] >= 0.25:
-                ax.text(
-                    i,
-                    t,
-                    f"{weights[t, i]:.2f}",
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color="black" if weights[t, i] > 0.6 else "white",
-                )
-    title = "Attention weights (greedy decoding)"
-    if reference:
-        title += f"\nreference: {reference}"
-    ax.set_title(title, fontsize=9)
-    fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02, label="weight")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    FigureCanvasAgg(fig)
-    fig.savefig(path, format="png", dpi=110, bbox_inches="tight")
-    return path
