@@ -14,6 +14,7 @@ from zoo.data.translation import SentencePairs
 from zoo.models.base import ZooModel
 from zoo.models.translation.attention_plot import plot_attention
 from zoo.models.translation.callbacks import _BatchCounter
+from zoo.models.translation.network import build_inference_models, build_training_network
 from zoo.preprocessing.translation_text import END_ID, PAD_ID, START_ID
 
 #: Held-out pairs of the embedded default, and of a user's file of >= 20,000 pairs.
@@ -145,127 +146,16 @@ class Seq2SeqTranslator(ZooModel):
     # -- network --------------------------------------------------------------
     def build_network(self):
         """The training model: ``{"source", "target_in"}`` ids → next-token logits."""
-        import keras
-
-        import zoo.layers as zl
-        from zoo.models.translation.attention import PaddingMask
-
-        hp = self.hparams
-        keras.utils.set_random_seed(hp["seed"])
-        units = hp["units"]
-        source = keras.Input((None,), dtype="int32", name="source")
-        target_in = keras.Input((None,), dtype="int32", name="target_in")
-
-        source_mask = PaddingMask(name="source_mask")(source)
-        x = keras.layers.Embedding(
+        return build_training_network(
+            self.hparams,
             self.source_tokenizer.vocab_size,
-            hp["embedding_dim"],
-            mask_zero=True,
-            embeddings_initializer=_initializer(EMBEDDING_INIT),
-            name="source_embedding",
-        )(source)
-        x = keras.layers.Dropout(hp["dropout"], name="source_dropout")(x)
-        encoder = keras.layers.Bidirectional(
-            zl.LSTM(units, return_sequences=True, return_state=True, name="encoder_lstm"),
-            name="encoder",
-        )
-        encoded, fh, fc, bh, bc = encoder(x)
-        h0 = keras.layers.Dense(units, activation="tanh", name="bridge_h")(
-            keras.layers.Concatenate(name="final_h")([fh, bh])
-        )
-        c0 = keras.layers.Dense(units, name="bridge_c")(
-            keras.layers.Concatenate(name="final_c")([fc, bc])
-        )
-
-        y = keras.layers.Embedding(
             self.target_tokenizer.vocab_size,
-            hp["embedding_dim"],
-            embeddings_initializer=_initializer(EMBEDDING_INIT),
-            name="target_embedding",
-        )(target_in)
-        y = keras.layers.Dropout(hp["dropout"], name="target_dropout")(y)
-        decoded = zl.LSTM(units, return_sequences=True, return_state=True, name="decoder_lstm")(
-            y, initial_state=[h0, c0]
-        )[0]
-        logits = self._head(decoded, encoded, source_mask, training_graph=True)
-        network = keras.Model(
-            {"source": source, "target_in": target_in}, logits, name=self.name.replace("-", "_")
+            self.name.replace("-", "_"),
         )
-        network.compile(
-            optimizer=keras.optimizers.Adam(hp["learning_rate"], clipnorm=5.0),
-            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-            weighted_metrics=["sparse_categorical_accuracy"],
-        )
-        return network
-
-    def _head(self, decoded, encoded, source_mask, training_graph=False, layers=None):
-        """Attention → attentional hidden → logits; new layers, or `layers` reused."""
-        import keras
-
-        from zoo.models.translation.attention import SequenceAttention
-
-        hp = self.hparams
-        if layers is None:
-            layers = {
-                "attention": SequenceAttention(hp["attention"], name="attention"),
-                "attention_concat": keras.layers.Concatenate(name="attention_concat"),
-                "attentional": keras.layers.Dense(
-                    hp["units"], activation="tanh", name="attentional_hidden"
-                ),
-                "output_dropout": keras.layers.Dropout(hp["dropout"], name="output_dropout"),
-                "logits": keras.layers.Dense(
-                    self.target_tokenizer.vocab_size,
-                    kernel_initializer=_initializer(OUTPUT_INIT),
-                    name="logits",
-                ),
-            }
-        context, weights = layers["attention"](decoded, encoded, source_mask)
-        hidden = layers["attentional"](layers["attention_concat"]([context, decoded]))
-        if training_graph:
-            hidden = layers["output_dropout"](hidden)
-        logits = layers["logits"](hidden)
-        return logits if training_graph else (logits, weights)
 
     def _build_inference(self):
         """`(encoder_model, step_model)` sharing the trained network's layers."""
-        import keras
-
-        net = self.network
-        units = self.hparams["units"]
-        layer = net.get_layer
-
-        source = keras.Input((None,), dtype="int32", name="source")
-        x = layer("source_embedding")(source)
-        encoded, fh, fc, bh, bc = layer("encoder")(x)
-        h0 = layer("bridge_h")(layer("final_h")([fh, bh]))
-        c0 = layer("bridge_c")(layer("final_c")([fc, bc]))
-        encoder_model = keras.Model(source, [encoded, h0, c0], name="translation_encoder")
-
-        token = keras.Input((1,), dtype="int32", name="token")
-        h = keras.Input((units,), name="h")
-        c = keras.Input((units,), name="c")
-        memory = keras.Input((None, 2 * units), name="encoder_outputs")
-        mask = keras.Input((None,), dtype="bool", name="source_mask")
-        y = layer("target_embedding")(token)
-        decoded, h1, c1 = layer("decoder_lstm")(y, initial_state=[h, c])
-        layers = {
-            name: layer(key)
-            for name, key in (
-                ("attention", "attention"),
-                ("attention_concat", "attention_concat"),
-                ("attentional", "attentional_hidden"),
-                ("logits", "logits"),
-            )
-        }
-        logits, weights = self._head(decoded, memory, mask, layers=layers)
-        log_probs = keras.layers.Activation("log_softmax", name="log_probs")(
-            keras.layers.Flatten(name="last_step")(logits)
-        )
-        weights = keras.layers.Flatten(name="attention_weights")(weights)
-        step_model = keras.Model(
-            [token, h, c, memory, mask], [log_probs, h1, c1, weights], name="translation_step"
-        )
-        return encoder_model, step_model
+        return build_inference_models(self.network, self.hparams, self.target_tokenizer.vocab_size)
 
     @property
     def encoder_model(self):
@@ -558,14 +448,3 @@ class Seq2SeqTranslator(ZooModel):
             raise ValueError(f"{path}: need at least 2 sentence pairs, found {len(pairs)}.")
         test_size = FILE_TEST_PAIRS if len(pairs) >= 10 * FILE_TEST_PAIRS else 0.1
         return split_pairs(pairs, test_size, seed)
-
-
-EMBEDDING_INIT = ("RandomNormal", {"stddev": 1.0})
-OUTPUT_INIT = ("VarianceScaling", {"scale": 1.0, "mode": "fan_in", "distribution": "uniform"})
-
-
-def _initializer(spec):
-    import keras
-
-    name, config = spec
-    return getattr(keras.initializers, name)(**config)
