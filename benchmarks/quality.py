@@ -65,10 +65,7 @@ def main() -> None:
     if "spa-eng" in wanted:
         from quality_translation import run_spa_eng
 
-        # anneal=0: a constant learning rate, as in the run the README reports.
-        results["spa-eng"] = run_spa_eng(
-            args.data_dir, minutes=args.translation_minutes, anneal=0.0
-        )
+        results["spa-eng"] = run_spa_eng(args.data_dir, minutes=args.translation_minutes)
     for name, rows in results.items():
         print_rows(name, rows)
     print(f"\ntotal time: {(time.perf_counter() - start) / 60:.1f} min")
