@@ -13,6 +13,7 @@ serves three callers:
 
 from __future__ import annotations
 
+import contextvars
 from typing import Any
 
 import keras
@@ -240,6 +241,12 @@ class BaseLSTMCell(keras.layers.Layer):
         return {**super().get_config(), **config}
 
 
+#: While set (by `export.fusion.fusing`), `BaseLSTM.inner_loop` first offers
+#: its arguments to this callable; a non-None result replaces the time loop.
+INNER_LOOP_OVERRIDE: contextvars.ContextVar = contextvars.ContextVar(
+    "zoo_inner_loop_override", default=None
+)
+
 _LAYER_KWARGS = ("name", "dtype", "trainable", "autocast", "input_shape", "input_dim")
 
 
@@ -343,6 +350,11 @@ class BaseLSTM(keras.layers.RNN):
 
     # -- the time loop ----------------------------------------------------
     def inner_loop(self, sequences, initial_state, mask, training=False):
+        override = INNER_LOOP_OVERRIDE.get()
+        if override is not None:  # set by `export.fusion.fusing` while tracing for ONNX
+            result = override(self, sequences, initial_state, mask, training)
+            if result is not None:
+                return result
         if keras.backend.backend() != "tensorflow" or self.unroll:
             return super().inner_loop(sequences, initial_state, mask, training=training)
         from zoo.layers.recurrence import recurrence

@@ -1,0 +1,102 @@
+"""`keras.layers.Bidirectional` over zoo layers as one bidirectional `LSTM` node.
+
+Keras runs the backward layer on the reversed sequence and flips its outputs
+back; the ONNX operator's reverse direction already reports each output at
+its own time step, so one node serves both halves.
+"""
+
+from __future__ import annotations
+
+import tensorflow as tf
+from keras import ops
+
+from export.fusion import masking
+from export.fusion.context import FusedSpec, FusionRecord
+from export.fusion.placeholder import batch_major, fused_lstm
+from export.fusion.unidirectional import unfusable_reason
+
+
+def _reason(bidi) -> str | None:
+    from zoo.layers.base import BaseLSTM
+
+    forward, backward = bidi.forward_layer, bidi.backward_layer
+    if not (isinstance(forward, BaseLSTM) and isinstance(backward, BaseLSTM)):
+        return "not a zoo layer"
+    if forward.go_backwards or not backward.go_backwards:
+        return "the forward layer runs backwards or the backward layer forwards"
+    if type(forward.cell) is not type(backward.cell) or forward.cell.units != backward.cell.units:
+        return "the two directions differ in cell type or units"
+    return unfusable_reason(forward) or unfusable_reason(backward)
+
+
+def _merge(mode, y, y_rev):
+    if mode == "concat":
+        return ops.concatenate([y, y_rev], axis=-1)
+    if mode == "sum":
+        return y + y_rev
+    if mode == "ave":
+        return (y + y_rev) / 2
+    if mode == "mul":
+        return y * y_rev
+    return (y, y_rev)
+
+
+def fused_bidirectional_call(record: FusionRecord, bidi, sequences, initial_state=None, mask=None):
+    """Replacement for `Bidirectional.call` (same outputs), or None when the
+    wrapped layers cannot be fused (they then export on their own)."""
+    reason = _reason(bidi)
+    if reason is not None:
+        if reason != "not a zoo layer":
+            record.unfused[bidi.name] = reason
+        return None
+    forward, backward = bidi.forward_layer, bidi.backward_layer
+    if isinstance(mask, (list, tuple)):
+        mask = mask[0]
+    x = tf.convert_to_tensor(sequences)
+    units = forward.cell.units
+    if initial_state is None:
+        zeros = tf.zeros([tf.shape(x)[0], units], x.dtype)
+        initial_state = [zeros, zeros, zeros, zeros]
+    fh, fc, bh, bc = (tf.convert_to_tensor(s) for s in initial_state)
+    h0, c0 = tf.stack([fh, bh]), tf.stack([fc, bc])
+    spec = FusedSpec(
+        bidi.name, [forward.cell, backward.cell], units, mask is not None
+    )
+    if mask is None:
+        y, y_h, y_c = fused_lstm(record, spec, tf.transpose(x, [1, 0, 2]), h0, c0)
+        if bidi.return_sequences:
+            out_f, out_b = batch_major(y, 0), batch_major(y, 1)
+        else:
+            out_f, out_b = y_h[0], y_h[1]
+        states = (y_h[0], y_c[0], y_h[1], y_c[1])
+    else:
+        lengths, counts, order = masking.compaction(mask)
+        xc = tf.transpose(masking.compact(x, order), [1, 0, 2])
+        y, y_h, y_c = fused_lstm(record, spec, xc, h0, c0, lengths)
+        states = tuple(
+            masking.guard_states(lengths, final, initial)
+            for final, initial in ((y_h[0], fh), (y_c[0], fc), (y_h[1], bh), (y_c[1], bc))
+        )
+        if bidi.return_sequences:
+            out_f = masking.forward_outputs(
+                batch_major(y, 0), counts, mask, forward.zero_output_for_mask
+            )
+            out_b = masking.backward_outputs(
+                batch_major(y, 1), counts, lengths, mask, backward.zero_output_for_mask
+            )
+        else:
+            # last outputs: forward ends at the last step, backward at the first.
+            zeros = tf.zeros_like(fh)
+            out_f = masking.guard_states(lengths, y_h[0], zeros)
+            out_b = masking.guard_states(lengths, y_h[1], zeros)
+            valid = tf.cast(mask, tf.bool)
+            if forward.zero_output_for_mask:
+                out_f = tf.where(valid[:, -1:], out_f, zeros)
+            if backward.zero_output_for_mask:
+                out_b = tf.where(valid[:, :1], out_b, zeros)
+    output = _merge(bidi.merge_mode, out_f, out_b)
+    if bidi.return_state:
+        if bidi.merge_mode is None:
+            return output + states
+        return (output,) + states
+    return output

@@ -1,0 +1,63 @@
+"""Masks as `sequence_lens`: valid steps to the front, outputs gathered back.
+
+The ONNX `LSTM` operator takes one length per row and treats the first
+`length` steps as valid. A Keras mask may mark any steps (pre-padding,
+post-padding, holes). So, before the node, each row's valid steps move to
+the front in their order (a stable argsort of "is padding"); after it, each
+step reads the compacted output that Keras would give it:
+
+* forward: the output after the last valid step at or before it (Keras
+  carries the previous output over a masked step; zeros before the first);
+* backward (the reverse half of a bidirectional node): the output after the
+  first valid step at or after it, zeros after the last;
+* zeros at masked steps when the layer has `zero_output_for_mask`.
+
+All of this is plain TensorFlow, which tf2onnx converts as usual.
+"""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+
+def compaction(mask):
+    """`(lengths [B], counts [B, T], order [B, T])` for a `[B, T]` mask:
+    `counts` is the running number of valid steps, `order[b, k]` the step
+    that lands at position `k` once the valid steps are moved to the front."""
+    m = tf.cast(mask, tf.int32)
+    counts = tf.cumsum(m, axis=1)
+    steps = tf.shape(m)[1]
+    key = (1 - m) * steps + tf.range(steps)[None, :]
+    order = tf.argsort(key, axis=1, stable=True)
+    return counts[:, -1], counts, order
+
+
+def compact(x, order):
+    """`x` `[B, T, D]` with each row's valid steps first."""
+    return tf.gather(x, order, batch_dims=1)
+
+
+def _read(y, index, valid, keep):
+    steps = tf.shape(y)[1]
+    picked = tf.gather(y, tf.clip_by_value(index, 0, steps - 1), batch_dims=1)
+    return tf.where((valid & keep)[:, :, None], picked, tf.zeros_like(picked))
+
+
+def forward_outputs(y, counts, mask, zero_output_for_mask):
+    """Keras' per-step outputs from the compacted forward outputs `y` `[B, T, H]`."""
+    keep = tf.cast(mask, tf.bool) if zero_output_for_mask else tf.ones_like(counts, tf.bool)
+    return _read(y, counts - 1, counts > 0, keep)
+
+
+def backward_outputs(y, counts, lengths, mask, zero_output_for_mask):
+    """Keras' per-step outputs (in time order) of the backward layer from the
+    compacted reverse-direction outputs `y` `[B, T, H]`."""
+    mask = tf.cast(mask, tf.bool)
+    index = tf.where(mask, counts - 1, counts)
+    keep = mask if zero_output_for_mask else tf.ones_like(mask)
+    return _read(y, index, index < lengths[:, None], keep)
+
+
+def guard_states(lengths, final, initial):
+    """Final states: the node's, or the initial ones for an all-padding row."""
+    return tf.where((lengths > 0)[:, None], final, initial)

@@ -1,0 +1,34 @@
+"""The placeholder op that stands for one ONNX `LSTM` node in the TF graph."""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+from export.fusion.context import FusedSpec, FusionRecord
+
+
+def _never(*_):
+    raise RuntimeError(
+        "a fused LSTM placeholder ran in TensorFlow: it exists only to be converted to ONNX"
+    )
+
+
+def fused_lstm(record: FusionRecord, spec: FusedSpec, x, h0, c0, lengths=None):
+    """Emits the placeholder for `spec` with the ONNX operator's contract:
+    `x` `[T, B, D]`, `h0`/`c0` `[dirs, B, H]`, optional `lengths` `[B]`
+    (int32); returns `Y` `[T, dirs, B, H]`, `Y_h` and `Y_c` `[dirs, B, H]`."""
+    inputs = [x, h0, c0] + ([tf.cast(lengths, tf.int32)] if lengths is not None else [])
+    y, y_h, y_c = tf.numpy_function(
+        _never, inputs, [x.dtype] * 3, stateful=False, name=f"{spec.layer}_fused_lstm"
+    )
+    record.specs[y.op.get_attr("token").decode()] = spec
+    dirs, units = len(spec.cells), spec.units
+    y = tf.ensure_shape(y, [None, dirs, None, units])
+    y_h = tf.ensure_shape(y_h, [dirs, None, units])
+    y_c = tf.ensure_shape(y_c, [dirs, None, units])
+    return y, y_h, y_c
+
+
+def batch_major(y, direction: int):
+    """`Y[:, direction]` as `[B, T, H]`."""
+    return tf.transpose(y[:, direction], [1, 0, 2])

@@ -1,0 +1,96 @@
+"""Keras gate weights in the layout of the ONNX `LSTM` operator.
+
+Keras (and zoo) kernels are `(input_dim, 4 * units)` with the gates in the
+order i, f, c, o; ONNX wants `W` `(dirs, 4 * units, input_dim)`, `R`
+`(dirs, 4 * units, units)` in the order i, o, f, c, one bias `B`
+`(dirs, 8 * units)` (input and recurrent halves, summed by the operator) and
+peepholes `P` `(dirs, 3 * units)` in the order i, o, f.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: Keras activation name -> (ONNX activation, alpha, beta); None where the
+#: ONNX default applies. Keras' hard_sigmoid is relu6(x + 3) / 6.
+ACTIVATIONS: dict[str, tuple[str, float | None, float | None]] = {
+    "sigmoid": ("Sigmoid", None, None),
+    "tanh": ("Tanh", None, None),
+    "relu": ("Relu", None, None),
+    "hard_sigmoid": ("HardSigmoid", 1.0 / 6.0, 0.5),
+}
+
+
+@dataclass
+class LSTMWeights:
+    """One direction's weights and options, ready for the ONNX node."""
+
+    W: np.ndarray  # (4H, D)
+    R: np.ndarray  # (4H, H)
+    B: np.ndarray  # (8H,)
+    P: np.ndarray | None  # (3H,) or None
+    input_forget: int
+    activations: list[str] = field(default_factory=list)  # Keras names: f, g, h
+
+
+def activation_name(function) -> str:
+    import keras
+
+    name = keras.activations.serialize(function)
+    return name if isinstance(name, str) else str(name.get("config", name))
+
+
+def fusable_cell(cell) -> str | None:
+    """Why `cell` cannot be one ONNX `LSTM` node, or None when it can."""
+    from zoo.layers.cifg_lstm import CIFGLSTMCell
+    from zoo.layers.lstm import LSTMCell
+    from zoo.layers.peephole_lstm import PeepholeLSTMCell
+
+    if type(cell) not in (LSTMCell, PeepholeLSTMCell, CIFGLSTMCell):
+        return f"{type(cell).__name__} has no ONNX LSTM equivalent"
+    for attribute in ("recurrent_activation", "activation"):
+        name = activation_name(getattr(cell, attribute))
+        if name not in ACTIVATIONS:
+            return f"{attribute}={name!r} is not an activation of the ONNX LSTM operator"
+    return None
+
+
+def _reorder(matrix: np.ndarray, units: int, gates: str) -> np.ndarray:
+    """Columns of a Keras `(rows, k * units)` matrix in gates `gates` -> ONNX
+    `(4 * units, rows)` in the order i, o, f, c (missing gates are zero)."""
+    blocks = {g: matrix[:, k * units : (k + 1) * units] for k, g in enumerate(gates)}
+    zero = np.zeros((matrix.shape[0], units), matrix.dtype)
+    return np.concatenate([blocks.get(g, zero) for g in "iofc"], axis=1).T
+
+
+def onnx_weights(cell) -> LSTMWeights:
+    """The ONNX weights of a fusable zoo cell (see `fusable_cell`)."""
+    from zoo.layers.cifg_lstm import CIFGLSTMCell
+    from zoo.layers.peephole_lstm import PeepholeLSTMCell
+
+    units = cell.units
+    gates = "ico" if isinstance(cell, CIFGLSTMCell) else "ifco"
+    kernel = np.asarray(cell.kernel, dtype=np.float32)
+    recurrent = np.asarray(cell.recurrent_kernel, dtype=np.float32)
+    bias = (
+        np.asarray(cell.bias, dtype=np.float32)
+        if cell.bias is not None
+        else np.zeros(len(gates) * units, np.float32)
+    )
+    W = _reorder(kernel, units, gates)
+    R = _reorder(recurrent, units, gates)
+    Wb = _reorder(bias[None, :], units, gates)[:, 0]
+    B = np.concatenate([Wb, np.zeros_like(Wb)])
+    P = None
+    if isinstance(cell, PeepholeLSTMCell):
+        P = np.concatenate(
+            [np.asarray(getattr(cell, f"{g}_peephole"), np.float32) for g in ("input", "output", "forget")]
+        )
+    activations = [
+        activation_name(cell.recurrent_activation),
+        activation_name(cell.activation),
+        activation_name(cell.activation),
+    ]
+    return LSTMWeights(W, R, B, P, int(isinstance(cell, CIFGLSTMCell)), activations)

@@ -1,0 +1,133 @@
+"""Zoo layers export as single ONNX `LSTM` nodes and match Keras to 1e-5.
+
+Each case builds a small Keras model around one recurrent layer, randomises
+its weights, converts it and compares onnxruntime with Keras on inputs that
+include post-padding, pre-padding, a hole and an all-padding row.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import onnx
+import pytest
+
+import zoo.layers as zl
+from export.convert import InputSpec, keras_to_onnx
+from tests.export.conftest import max_abs_diff, run_onnx
+
+FUSABLE = {"lstm": zl.LSTM, "peephole": zl.PeepholeLSTM, "cifg": zl.CIFGLSTM}
+OPTIONS = {
+    "last": {},
+    "sequences": {"return_sequences": True},
+    "states": {"return_sequences": True, "return_state": True},
+    "backwards": {"go_backwards": True, "return_sequences": True},
+    "hard_sigmoid": {"recurrent_activation": "hard_sigmoid"},
+}
+
+
+def _inputs(rng, masked: bool) -> np.ndarray:
+    x = rng.normal(size=(4, 6, 3)).astype("float32")
+    if masked:
+        x[0, 4:] = 0  # post-padding
+        x[1, :2] = 0  # pre-padding
+        x[2, 2] = 0  # a hole
+        x[3, :] = 0  # nothing valid
+    return x
+
+
+def _convert(build, x, rng):
+    inputs = keras.Input((None, x.shape[-1]))
+    model = keras.Model(inputs, build(inputs))
+    for weight in model.weights:
+        weight.assign(rng.normal(scale=0.5, size=weight.shape).astype("float32"))
+    expected = model(x)
+    expected = list(expected) if isinstance(expected, (list, tuple)) else [expected]
+    names = [f"out{i}" for i in range(len(expected))]
+    graph = keras_to_onnx(model, [InputSpec("x", (None, None, x.shape[-1]))], names)
+    onnx.checker.check_model(graph.model, full_check=True)
+    return graph, expected, run_onnx(graph.model, {"x": x})
+
+
+@pytest.mark.parametrize("masked", [False, True], ids=["dense", "masked"])
+@pytest.mark.parametrize("option", list(OPTIONS))
+@pytest.mark.parametrize("kind", list(FUSABLE))
+def test_fusable_layer_is_one_lstm_node(kind, option, masked, rng):
+    def build(inputs):
+        x = keras.layers.Masking()(inputs) if masked else inputs
+        return FUSABLE[kind](5, **OPTIONS[option])(x)
+
+    graph, expected, actual = _convert(build, _inputs(rng, masked), rng)
+    counts = graph.op_counts()
+    assert counts.get("LSTM") == 1 and counts.get("Loop", 0) == 0, counts
+    assert graph.unfused_layers == {}
+    assert max_abs_diff(expected, actual) <= 1e-5
+
+
+@pytest.mark.parametrize("masked", [False, True], ids=["dense", "masked"])
+@pytest.mark.parametrize("merge_mode", ["concat", "sum"])
+@pytest.mark.parametrize("sequences", [False, True], ids=["last", "sequences"])
+def test_bidirectional_is_one_bidirectional_node(sequences, merge_mode, masked, rng):
+    def build(inputs):
+        x = keras.layers.Masking()(inputs) if masked else inputs
+        layer = zl.PeepholeLSTM(5, return_sequences=sequences)
+        return keras.layers.Bidirectional(layer, merge_mode=merge_mode)(x)
+
+    graph, expected, actual = _convert(build, _inputs(rng, masked), rng)
+    lstm = [n for n in graph.model.graph.node if n.op_type == "LSTM"]
+    assert len(lstm) == 1 and graph.op_counts().get("Loop", 0) == 0
+    direction = next(a for a in lstm[0].attribute if a.name == "direction")
+    assert direction.s == b"bidirectional"
+    assert max_abs_diff(expected, actual) <= 1e-5
+
+
+def test_bidirectional_states_and_initial_state(rng):
+    def build(inputs):
+        x = keras.layers.Masking()(inputs)
+        layer = zl.LSTM(5, return_sequences=True, return_state=True)
+        y, fh, fc, bh, bc = keras.layers.Bidirectional(layer)(x)
+        return [y, fh, fc, bh, bc]
+
+    graph, expected, actual = _convert(build, _inputs(rng, True), rng)
+    assert graph.op_counts().get("LSTM") == 1
+    assert max_abs_diff(expected, actual) <= 1e-5
+
+
+def test_embedding_mask_bilstm_classifier_fuses_every_layer(rng):
+    tokens = keras.Input((7,), dtype="int32")
+    x = keras.layers.Embedding(20, 4, mask_zero=True)(tokens)
+    x = keras.layers.Bidirectional(zl.LSTM(5, return_sequences=True))(x)
+    x = keras.layers.Bidirectional(zl.LSTM(5))(x)
+    model = keras.Model(tokens, keras.layers.Dense(2, activation="softmax")(x))
+    ids = rng.integers(1, 20, size=(5, 7)).astype("int32")
+    ids[0, 3:] = 0
+    ids[1, :4] = 0
+    ids[2] = 0
+    graph = keras_to_onnx(model, [InputSpec("tokens", (None, 7), "int32")], ["probabilities"])
+    counts = graph.op_counts()
+    assert counts.get("LSTM") == 2 and counts.get("Loop", 0) == 0, counts
+    assert max_abs_diff([model(ids)], run_onnx(graph.model, {"tokens": ids})) <= 1e-5
+
+
+@pytest.mark.parametrize("kind", ["layer_norm", "projection"])
+def test_unfusable_layers_keep_a_loop_with_parity(kind, rng):
+    def build(inputs):
+        x = keras.layers.Masking()(inputs)
+        if kind == "layer_norm":
+            return zl.LayerNormLSTM(5, return_sequences=True)(x)
+        return zl.ProjectionLSTM(5, projection_units=3, return_sequences=True)(x)
+
+    graph, expected, actual = _convert(build, _inputs(rng, True), rng)
+    counts = graph.op_counts()
+    assert counts.get("LSTM", 0) == 0 and counts.get("Loop") == 1
+    assert "no ONNX LSTM equivalent" in next(iter(graph.unfused_layers.values()))
+    assert max_abs_diff(expected, actual) <= 1e-5
+
+
+def test_unsupported_activation_falls_back_to_a_loop(rng):
+    graph, expected, actual = _convert(
+        lambda x: zl.LSTM(5, activation="softsign")(x), _inputs(rng, False), rng
+    )
+    assert graph.op_counts().get("LSTM", 0) == 0
+    assert "softsign" in next(iter(graph.unfused_layers.values()))
+    assert max_abs_diff(expected, actual) <= 1e-5
