@@ -1,4 +1,4 @@
-"""Shared helpers of the export tests."""
+"""Fixtures of the export tests."""
 
 from __future__ import annotations
 
@@ -9,16 +9,3 @@ import pytest
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
-
-
-def run_onnx(model_proto, feeds: dict) -> list[np.ndarray]:
-    import onnxruntime as ort
-
-    session = ort.InferenceSession(model_proto.SerializeToString(), providers=["CPUExecutionProvider"])
-    return session.run(None, feeds)
-
-
-def max_abs_diff(expected, actual) -> float:
-    return max(
-        float(np.max(np.abs(np.asarray(e) - np.asarray(a)))) for e, a in zip(expected, actual, strict=True)
-    )

@@ -14,7 +14,7 @@ import pytest
 
 import zoo.layers as zl
 from export.convert import InputSpec, keras_to_onnx
-from tests.export.conftest import max_abs_diff, run_onnx
+from onnx_helpers import max_abs_diff, run_onnx
 
 FUSABLE = {"lstm": zl.LSTM, "peephole": zl.PeepholeLSTM, "cifg": zl.CIFGLSTM}
 OPTIONS = {

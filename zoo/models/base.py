@@ -94,6 +94,11 @@ class ZooModel:
         """`(train, test)` from a user's file or directory."""
         raise NotImplementedError
 
+    @classmethod
+    def register_custom_objects(cls) -> None:
+        """Registers the Keras objects a saved network of this class needs
+        (called by `load` before the network is read)."""
+
     def plots(self, data, directory: Path) -> list[Path]:
         """Writes the family's pictures for held-out `data`; returns the paths."""
         return []
@@ -158,6 +163,7 @@ class ZooModel:
         model = klass(name=state["name"], **state["hparams"])
         model.restore_preprocessing(state["preprocessing"])
         model.history = state.get("history", {})
+        klass.register_custom_objects()
         model.network = keras.models.load_model(directory / MODEL_FILE)
         return model
 

@@ -308,7 +308,10 @@ class LSTMForecaster(ZooModel):
     # -- forecasting ------------------------------------------------------------
     def _forecast(self, x: np.ndarray) -> dict[str, np.ndarray]:
         """Original-scale forecasts for input windows ``x``: ``{"forecast": [N, H, n]}``."""
-        scaled = self._network_output(x)
+        return self._from_scaled(self._network_output(x))
+
+    def _from_scaled(self, scaled: np.ndarray) -> dict[str, np.ndarray]:
+        """Original-scale forecasts from the network's (scaled) output."""
         return {"forecast": self._scaler.inverse_transform(scaled, self._state["target_index"])}
 
     def _network_output(self, x: np.ndarray) -> np.ndarray:

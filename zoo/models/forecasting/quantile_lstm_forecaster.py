@@ -29,8 +29,8 @@ def pinball_loss_class() -> type:
     """The Keras pinball loss, registered as `zoo>QuantilePinballLoss` on first call.
 
     Defined lazily so that importing the model family (e.g. to list the registry) does not
-    import TensorFlow; creating a `QuantileLSTMForecaster` calls this, so `zoo.load_model`
-    finds the loss registered before the network is read.
+    import TensorFlow; `zoo.load_model` calls it (through `register_custom_objects`) before
+    the network is read.
     """
     import keras
     from keras import ops
@@ -88,6 +88,9 @@ class QuantileLSTMForecaster(LSTMForecaster):
         self.levels = sorted(levels)
         self.hparams["quantiles"] = self.levels
         self._median = int(np.argmin(np.abs(np.asarray(self.levels) - 0.5)))
+
+    @classmethod
+    def register_custom_objects(cls) -> None:
         pinball_loss_class()  # registered before zoo.load_model reads a saved network
 
     def _output_shape(self) -> tuple[int, ...]:
@@ -99,9 +102,8 @@ class QuantileLSTMForecaster(LSTMForecaster):
     def _train_targets(self, y: np.ndarray) -> np.ndarray:
         return y[..., None]
 
-    def _forecast(self, x: np.ndarray) -> dict[str, np.ndarray]:
-        scaled = self._network_output(x)  # [N, H, n, Q]
-        scaled = np.sort(scaled, axis=-1)
+    def _from_scaled(self, scaled: np.ndarray) -> dict[str, np.ndarray]:
+        scaled = np.sort(scaled, axis=-1)  # [N, H, n, Q]
         index = self._state["target_index"]
         moved = np.moveaxis(scaled, -1, -2)  # [N, H, Q, n]: targets last, for the scaler
         q = np.moveaxis(self._scaler.inverse_transform(moved, index), -2, -1)

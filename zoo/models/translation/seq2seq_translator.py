@@ -186,6 +186,13 @@ class Seq2SeqTranslator(ZooModel):
             self._inference = (self.network, encoder_model, step_model, encode, step)
         return self._inference[1:3]
 
+    def use_inference_functions(self, encode, step) -> None:
+        """Decodes with `encode(source) -> (memory, h, c)` and `step(token, h, c,
+        memory, mask) -> (log_probs, h, c, attention weights)` in place of the
+        Keras graphs (how `export.runtime` decodes with the ONNX graphs)."""
+        self.network = _ExternalGraphs()
+        self._inference = (self.network, None, None, encode, step)
+
     # -- decoding -------------------------------------------------------------
     def _encode_batch(self, source_ids: np.ndarray) -> list[np.ndarray]:
         """Initial decoder states ``[h, c, encoder outputs, source mask]`` for a batch."""
@@ -448,3 +455,11 @@ class Seq2SeqTranslator(ZooModel):
             raise ValueError(f"{path}: need at least 2 sentence pairs, found {len(pairs)}.")
         test_size = FILE_TEST_PAIRS if len(pairs) >= 10 * FILE_TEST_PAIRS else 0.1
         return split_pairs(pairs, test_size, seed)
+
+
+class _ExternalGraphs:
+    """Stands for the network when decoding runs on graphs given to
+    `Seq2SeqTranslator.use_inference_functions` (no Keras model to save)."""
+
+    def save(self, *_args, **_kwargs):
+        raise RuntimeError("this translator decodes with external (ONNX) graphs; nothing to save")

@@ -1,0 +1,191 @@
+"""`to_onnx`: a zoo model to a verified-ready bundle, written atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from export.bundle import BUNDLE_FORMAT, BUNDLE_VERSION, MANIFEST, BundleError, sha256
+
+REFERENCE_BATCH = 3
+REFERENCE_SEED = 1234
+
+
+def _versions() -> dict[str, str]:
+    import keras
+    import onnx
+    import tensorflow as tf
+    import tf2onnx
+
+    import zoo
+
+    return {
+        "lstm_zoo": zoo.__version__,
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "tf2onnx": tf2onnx.__version__,
+        "onnx": onnx.__version__,
+    }
+
+
+def write_test_data(directory: Path, inputs, outputs, input_names, output_names) -> None:
+    """`input_<i>.pb` / `output_<i>.pb` TensorProtos (the ONNX model zoo layout)."""
+    from onnx import numpy_helper
+
+    directory.mkdir(parents=True)
+    for prefix, arrays, names in (("input", inputs, input_names), ("output", outputs, output_names)):
+        for index, (array, name) in enumerate(zip(arrays, names, strict=True)):
+            proto = numpy_helper.from_array(np.asarray(array), name=name)
+            (directory / f"{prefix}_{index}.pb").write_bytes(proto.SerializeToString())
+
+
+def _check_destination(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise BundleError(f"{out} exists and is not a directory")
+    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
+        raise BundleError(
+            f"{out} is a non-empty directory that is not an lstm-zoo bundle; "
+            "choose another --out (nothing was written)"
+        )
+
+
+def _replace(staging: Path, out: Path) -> None:
+    """Moves `staging` to `out`, replacing an earlier bundle there."""
+    if out.exists():
+        trash = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+        os.replace(out, trash / out.name)
+        os.replace(staging, out)
+        shutil.rmtree(trash, ignore_errors=True)
+    else:
+        os.replace(staging, out)
+
+
+def _graph_entry(spec, converted, staging: Path, opset: int, props: dict) -> dict[str, Any]:
+    import onnx
+
+    from export.families.spec import InputDomain
+
+    counts = converted.op_counts()
+    onnx.helper.set_model_props(
+        converted.model,
+        {
+            **props,
+            "lstm_zoo.graph": spec.name,
+            "lstm_zoo.format_version": str(BUNDLE_VERSION),
+            "lstm_zoo.lstm_nodes": str(counts.get("LSTM", 0)),
+            "lstm_zoo.loop_nodes": str(counts.get("Loop", 0)),
+        },
+    )
+    model = converted.model
+    directory = staging / spec.name
+    directory.mkdir()
+    onnx.save(model, directory / "model.onnx")
+    names = [i.name for i in spec.inputs]
+    sets = []
+    if spec.real is not None:
+        sets.append(spec.real)
+    sets.append(spec.random_feeds(REFERENCE_BATCH, np.random.default_rng(REFERENCE_SEED)))
+    for index, feeds in enumerate(sets):
+        outputs = spec.keras_outputs(feeds)
+        write_test_data(
+            directory / f"test_data_set_{index}", [feeds[n] for n in names], outputs, names, spec.outputs
+        )
+    return {
+        "file": f"{spec.name}/model.onnx",
+        "sha256": sha256(directory / "model.onnx"),
+        "inputs": [
+            {**i.as_dict(), "domain": spec.domains.get(i.name, InputDomain()).as_dict()}
+            for i in spec.inputs
+        ],
+        "outputs": list(spec.outputs),
+        "sizes": dict(spec.sizes),
+        "test_data_sets": len(sets),
+        "real_samples": spec.real is not None,
+        "lstm_nodes": counts.get("LSTM", 0),
+        "loop_nodes": counts.get("Loop", 0),
+        "fused_layers": converted.fused_layers,
+        "unfused_layers": converted.unfused_layers,
+        "opset": opset,
+    }
+
+
+def to_onnx(
+    model: Any,
+    out_dir: str | os.PathLike[str],
+    opset: int | None = None,
+    streaming: bool = False,
+    samples: Any = None,
+) -> Path:
+    """Exports a fitted zoo model (or a saved model directory) to a bundle.
+
+    Args:
+        model: a `ZooModel`, or the directory `ZooModel.save` wrote.
+        out_dir: the bundle directory; an earlier bundle there is replaced,
+            any other non-empty directory is refused.
+        opset: the ONNX opset (default `export.convert.DEFAULT_OPSET`).
+        streaming: also export a forecaster's `stream` graph (explicit h and
+            c states, one step at a time).
+        samples: raw inputs (texts, a series, sentences) for the real-sample
+            reference data; default: the family's embedded test split.
+
+    Returns:
+        The bundle path. The bundle is built in a staging directory beside
+        `out_dir` and renamed into place, so a failure leaves nothing behind.
+    """
+    import zoo
+    from export.convert import DEFAULT_OPSET, keras_to_onnx
+    from export.families import graphs_for
+
+    source = None
+    if not isinstance(model, zoo.ZooModel):
+        source = Path(model).resolve()
+        model = zoo.load_model(source)
+    if model.network is None:
+        raise ValueError(f"model {model.name!r} has not been fitted: nothing to export")
+    out = Path(out_dir)
+    _check_destination(out)
+    opset = opset or DEFAULT_OPSET
+    specs = graphs_for(model, streaming=streaming, samples=samples)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging.", dir=out.parent))
+    try:
+        graphs = {}
+        for spec in specs:
+            converted = keras_to_onnx(spec.network, spec.inputs, spec.outputs, opset, fuse=spec.fuse)
+            props = {"lstm_zoo.model": model.name, "lstm_zoo.task": model.task}
+            graphs[spec.name] = _graph_entry(spec, converted, staging, opset, props)
+        manifest = {
+            "format": BUNDLE_FORMAT,
+            "format_version": BUNDLE_VERSION,
+            "name": model.name,
+            "class": f"{type(model).__module__}.{type(model).__qualname__}",
+            "task": model.task,
+            "hparams": model.hparams,
+            "preprocessing": model.preprocessing_state(),
+            "graphs": graphs,
+            "streaming": "stream" in graphs,
+            "source_model": str(source) if source else None,
+            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "versions": _versions(),
+        }
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, default=_json_default) + "\n")
+        _replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out
+
+
+def _json_default(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")

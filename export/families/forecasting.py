@@ -1,0 +1,112 @@
+"""Forecasters export the window network and, when they can stream, a
+one-step graph with explicit h and c state inputs and outputs.
+
+The stream graph runs the same LSTM stack (same weights) over a chunk of
+steps from given states and returns the head's output before the skip
+connection; the runtime adds the skip term from the steps it keeps
+(`export.runtime.streaming`). A model trained with `relative=True` sees its
+window minus the window's last value, which changes at every step, so it
+cannot stream: exporting it with `streaming=True` raises.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from export.convert import InputSpec
+from export.families.spec import GraphSpec
+
+
+def can_stream(model) -> str | None:
+    """Why `model` cannot be exported for streaming, or None."""
+    if model.hparams["relative"]:
+        return (
+            f"model {model.name!r} has relative=True (its LSTM sees the window minus the "
+            "window's last value, which changes at every step); retrain it with "
+            "relative=False to stream"
+        )
+    return None
+
+
+def stream_network(model):
+    """A Keras model `[steps, h1, c1, ...] -> [head, h1, c1, ...]` sharing the
+    forecaster's weights (copied into stateful-style LSTMs)."""
+    import keras
+
+    network, hp = model.network, model.hparams
+    width = network.input.shape[-1]
+    steps = keras.Input((None, width), name="steps")
+    inputs, outputs, x = [steps], [], steps
+    for i in range(1, hp["layers"] + 1):
+        old = network.get_layer(f"lstm_{i}")
+        config = {
+            **old.get_config(),
+            "return_sequences": True,
+            "return_state": True,
+            "name": f"stream_lstm_{i}",
+        }
+        layer = type(old).from_config(config)
+        h = keras.Input((old.cell.units,), name=f"h{i}")
+        c = keras.Input((old.cell.units,), name=f"c{i}")
+        x, h1, c1 = layer(x, initial_state=[h, c])
+        layer.set_weights(old.get_weights())
+        inputs += [h, c]
+        outputs += [h1, c1]
+    last = keras.layers.Lambda(lambda t: t[:, -1], name="last_step")(x)
+    head = network.get_layer("head")(last)
+    shape = model._output_shape()
+    head = keras.layers.Reshape(shape, name="head_output")(head)
+    return keras.Model(inputs, [head, *outputs], name="stream")
+
+
+def _real_windows(model, samples) -> np.ndarray | None:
+    from zoo.data.errors import DataError
+
+    try:
+        series = model._as_series(samples) if samples is not None else model.default_data()[1]
+        x, _, _ = model._windows(series)
+    except (DataError, ValueError, KeyError):
+        return None  # the embedded default does not fit this model's columns
+    pick = np.linspace(0, len(x) - 1, num=min(8, len(x))).astype(int)
+    return x[pick].astype("float32")
+
+
+def graphs(model, streaming: bool = False, samples=None) -> list[GraphSpec]:
+    state = model.preprocessing_state()
+    width = len(state["columns"]) + len(state["calendar_features"])
+    windows = _real_windows(model, samples)
+    specs = [
+        GraphSpec(
+            name="network",
+            network=model.network,
+            inputs=[InputSpec("window", (None, state["input_width"], width))],
+            outputs=["forecast_scaled"],
+            real=None if windows is None else {"window": windows},
+        )
+    ]
+    if streaming:
+        reason = can_stream(model)
+        if reason:
+            raise ValueError(reason)
+        net = stream_network(model)
+        units = [model.network.get_layer(f"lstm_{i}").cell.units for i in range(1, model.hparams["layers"] + 1)]
+        states = [
+            InputSpec(f"{kind}{i}", (None, u))
+            for i, u in enumerate(units, start=1)
+            for kind in ("h", "c")
+        ]
+        real = None
+        if windows is not None:
+            real = {"steps": windows[:, :5]}
+            real.update({s.name: np.zeros((len(windows), s.shape[1]), "float32") for s in states})
+        specs.append(
+            GraphSpec(
+                name="stream",
+                network=net,
+                inputs=[InputSpec("steps", (None, None, width)), *states],
+                outputs=["head", *(f"{s.name}_out" for s in states)],
+                sizes={"time": 3},
+                real=real,
+            )
+        )
+    return specs
