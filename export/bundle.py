@@ -60,7 +60,9 @@ def read_manifest(bundle: str | Path, check_hashes: bool = True) -> dict[str, An
             f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
         ) from None
     if manifest.get("format") != BUNDLE_FORMAT:
-        raise BundleError(f"{path}: not an lstm-zoo bundle manifest (format {manifest.get('format')!r})")
+        raise BundleError(
+            f"{path}: not an lstm-zoo bundle manifest (format {manifest.get('format')!r})"
+        )
     version = manifest.get("format_version")
     if version != BUNDLE_VERSION:
         raise BundleError(

@@ -40,7 +40,10 @@ def write_test_data(directory: Path, inputs, outputs, input_names, output_names)
     from onnx import numpy_helper
 
     directory.mkdir(parents=True)
-    for prefix, arrays, names in (("input", inputs, input_names), ("output", outputs, output_names)):
+    for prefix, arrays, names in (
+        ("input", inputs, input_names),
+        ("output", outputs, output_names),
+    ):
         for index, (array, name) in enumerate(zip(arrays, names, strict=True)):
             proto = numpy_helper.from_array(np.asarray(array), name=name)
             (directory / f"{prefix}_{index}.pb").write_bytes(proto.SerializeToString())
@@ -95,7 +98,11 @@ def _graph_entry(spec, converted, staging: Path, opset: int, props: dict) -> dic
     for index, feeds in enumerate(sets):
         outputs = spec.keras_outputs(feeds)
         write_test_data(
-            directory / f"test_data_set_{index}", [feeds[n] for n in names], outputs, names, spec.outputs
+            directory / f"test_data_set_{index}",
+            [feeds[n] for n in names],
+            outputs,
+            names,
+            spec.outputs,
         )
     return {
         "file": f"{spec.name}/model.onnx",
@@ -158,7 +165,9 @@ def to_onnx(
     try:
         graphs = {}
         for spec in specs:
-            converted = keras_to_onnx(spec.network, spec.inputs, spec.outputs, opset, fuse=spec.fuse)
+            converted = keras_to_onnx(
+                spec.network, spec.inputs, spec.outputs, opset, fuse=spec.fuse
+            )
             props = {"lstm_zoo.model": model.name, "lstm_zoo.task": model.task}
             graphs[spec.name] = _graph_entry(spec, converted, staging, opset, props)
         manifest = {
@@ -175,7 +184,9 @@ def to_onnx(
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "versions": _versions(),
         }
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, default=_json_default) + "\n")
+        (staging / MANIFEST).write_text(
+            json.dumps(manifest, indent=2, default=_json_default) + "\n"
+        )
         _replace(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

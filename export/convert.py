@@ -80,7 +80,9 @@ def keras_to_onnx(
         result = network(args[0] if single else list(args), training=False)
         result = result if isinstance(result, (list, tuple)) else [result]
         if len(result) != len(outputs):
-            raise ValueError(f"the graph has {len(result)} outputs; names were given for {len(outputs)}")
+            raise ValueError(
+                f"the graph has {len(result)} outputs; names were given for {len(outputs)}"
+            )
         return {name: tf.identity(value, name=name) for name, value in zip(outputs, result)}
 
     handlers = {op: (lstm_handler(record), []) for op in PLACEHOLDER_OPS}

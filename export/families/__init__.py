@@ -12,7 +12,9 @@ from export.families.spec import GraphSpec, InputDomain
 
 
 def graphs_for(model, streaming: bool = False, samples=None) -> list[GraphSpec]:
-    """The graphs to export for `model`, by its task."""
+    """The graphs to export for `model`, by its task. `samples`: raw inputs
+    for the real-sample feeds (None: the family's embedded test split; False:
+    none)."""
     from export.families import forecasting, sentiment, translation
 
     builders = {

@@ -62,6 +62,8 @@ def stream_network(model):
 def _real_windows(model, samples) -> np.ndarray | None:
     from zoo.data.errors import DataError
 
+    if samples is False:
+        return None
     try:
         series = model._as_series(samples) if samples is not None else model.default_data()[1]
         x, _, _ = model._windows(series)
@@ -89,7 +91,10 @@ def graphs(model, streaming: bool = False, samples=None) -> list[GraphSpec]:
         if reason:
             raise ValueError(reason)
         net = stream_network(model)
-        units = [model.network.get_layer(f"lstm_{i}").cell.units for i in range(1, model.hparams["layers"] + 1)]
+        units = [
+            model.network.get_layer(f"lstm_{i}").cell.units
+            for i in range(1, model.hparams["layers"] + 1)
+        ]
         states = [
             InputSpec(f"{kind}{i}", (None, u))
             for i, u in enumerate(units, start=1)

@@ -14,6 +14,7 @@ def graphs(model, streaming: bool = False, samples=None) -> list[GraphSpec]:
     length = int(model.hparams["max_length"])
     if samples is None:
         samples = model.default_data()[1].texts[:8]
+    real = None if samples is False else {"tokens": model.encode(list(samples)).astype("int32")}
     return [
         GraphSpec(
             name="network",
@@ -21,6 +22,6 @@ def graphs(model, streaming: bool = False, samples=None) -> list[GraphSpec]:
             inputs=[InputSpec("tokens", (None, length), "int32")],
             outputs=["probabilities"],
             domains={"tokens": InputDomain("ids", 0, model.tokenizer.vocab_size)},
-            real={"tokens": model.encode(list(samples)).astype("int32")},
+            real=real,
         )
     ]

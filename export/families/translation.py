@@ -18,14 +18,16 @@ from zoo.preprocessing.translation_text import START_ID
 
 def graphs(model, streaming: bool = False, samples=None) -> list[GraphSpec]:
     if streaming:
-        raise ValueError(f"model {model.name!r} decodes whole sentences; streaming is for forecasters")
+        raise ValueError(
+            f"model {model.name!r} decodes whole sentences; streaming is for forecasters"
+        )
     encoder, step = model.encoder_model, model.step_model
     units = int(model.hparams["units"])
     source_vocab = model.source_tokenizer.vocab_size
     target_vocab = model.target_tokenizer.vocab_size
     if samples is None:
         samples = model.default_data()[1].sources[:8]
-    source = model.encode_sources(list(samples)).astype("int32")
+    source = model.encode_sources(list(samples or ["a"])).astype("int32")
     memory, h, c = (np.asarray(t) for t in encoder(source, training=False))
     first = np.full((len(source), 1), START_ID, "int32")
     return [
@@ -36,7 +38,7 @@ def graphs(model, streaming: bool = False, samples=None) -> list[GraphSpec]:
             outputs=["encoder_outputs", "h", "c"],
             domains={"source": InputDomain("ids", 0, source_vocab)},
             sizes={"time": 9},
-            real={"source": source},
+            real=None if samples is False else {"source": source},
         ),
         GraphSpec(
             name="decoder_step",
@@ -54,7 +56,9 @@ def graphs(model, streaming: bool = False, samples=None) -> list[GraphSpec]:
                 "source_mask": InputDomain("mask"),
             },
             sizes={"time": 9},
-            real={
+            real=None
+            if samples is False
+            else {
                 "token": first,
                 "h": h,
                 "c": c,

@@ -59,9 +59,7 @@ def fused_bidirectional_call(record: FusionRecord, bidi, sequences, initial_stat
         initial_state = [zeros, zeros, zeros, zeros]
     fh, fc, bh, bc = (tf.convert_to_tensor(s) for s in initial_state)
     h0, c0 = tf.stack([fh, bh]), tf.stack([fc, bc])
-    spec = FusedSpec(
-        bidi.name, [forward.cell, backward.cell], units, mask is not None
-    )
+    spec = FusedSpec(bidi.name, [forward.cell, backward.cell], units, mask is not None)
     if mask is None:
         y, y_h, y_c = fused_lstm(record, spec, tf.transpose(x, [1, 0, 2]), h0, c0)
         if bidi.return_sequences:

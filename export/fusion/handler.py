@@ -53,7 +53,9 @@ def lstm_handler(record: FusionRecord):
             c0,
         ]
         if any(d.P is not None for d in directions):
-            peepholes = [d.P if d.P is not None else np.zeros(3 * units, np.float32) for d in directions]
+            peepholes = [
+                d.P if d.P is not None else np.zeros(3 * units, np.float32) for d in directions
+            ]
             inputs.append(const("P", np.stack(peepholes)))
         dtype = ctx.get_dtype(node.output[0])
         for attr in list(node.attr):
@@ -68,7 +70,9 @@ def lstm_handler(record: FusionRecord):
         for key, value in _activation_attrs(directions).items():
             node.set_attr(key, value)
         dirs = len(directions)
-        for output, shape in zip(node.output, ([-1, dirs, -1, units], [dirs, -1, units], [dirs, -1, units])):
+        for output, shape in zip(
+            node.output, ([-1, dirs, -1, units], [dirs, -1, units], [dirs, -1, units])
+        ):
             ctx.set_shape(output, shape)
             ctx.set_dtype(output, dtype)
         return node

@@ -86,7 +86,10 @@ def onnx_weights(cell) -> LSTMWeights:
     P = None
     if isinstance(cell, PeepholeLSTMCell):
         P = np.concatenate(
-            [np.asarray(getattr(cell, f"{g}_peephole"), np.float32) for g in ("input", "output", "forget")]
+            [
+                np.asarray(getattr(cell, f"{g}_peephole"), np.float32)
+                for g in ("input", "output", "forget")
+            ]
         )
     activations = [
         activation_name(cell.recurrent_activation),

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from export.bundle import read_manifest
-from export.runtime.graph import NetworkAdapter, OnnxGraph
+from export.runtime.graph import InputError, NetworkAdapter, OnnxGraph
 
 
 class Predictor:
@@ -64,7 +64,13 @@ class Predictor:
                 return encoder.run(encoder.coerce({"source": source}))
 
             def decode_step(token, h, c, memory, mask):
-                feeds = {"token": token, "h": h, "c": c, "encoder_outputs": memory, "source_mask": mask}
+                feeds = {
+                    "token": token,
+                    "h": h,
+                    "c": c,
+                    "encoder_outputs": memory,
+                    "source_mask": mask,
+                }
                 return step.run(step.coerce(feeds))
 
             model.use_inference_functions(encode, decode_step)
@@ -80,15 +86,15 @@ class Predictor:
     def name(self) -> str:
         return self.manifest["name"]
 
-    def predict(self, inputs: Any, **kwargs: Any) -> Any:
+    def predict(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
         """The model's prediction for raw `inputs` (see the class docstring)."""
         if self.task in ("sentiment", "translation"):
             if isinstance(inputs, str):
                 inputs = [inputs]
             bad = [type(t).__name__ for t in inputs if not isinstance(t, str)]
             if bad:
-                raise TypeError(f"{self.name} predicts from strings; received a {bad[0]}")
-        return self.model.predict(inputs, **kwargs)
+                raise InputError(f"{self.name} predicts from strings; received a {bad[0]}")
+        return self.model.predict(inputs, *args, **kwargs)
 
     def run(self, graph: str, feeds: dict[str, Any]) -> list[np.ndarray]:
         """Runs one graph on prepared inputs, checked for names, shapes and dtypes."""

@@ -41,7 +41,9 @@ class StreamingForecaster:
 
     def reset(self) -> None:
         """Back to zero states and no history."""
-        self.states = {s["name"]: np.zeros((1, s["shape"][1]), np.float32) for s in self.state_inputs}
+        self.states = {
+            s["name"]: np.zeros((1, s["shape"][1]), np.float32) for s in self.state_inputs
+        }
         self.rows: deque[np.ndarray] = deque(maxlen=self.model._state["input_width"])
         self.last_date: np.datetime64 | None = None
         self.head: np.ndarray | None = None

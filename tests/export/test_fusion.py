@@ -11,10 +11,10 @@ import keras
 import numpy as np
 import onnx
 import pytest
+from onnx_helpers import max_abs_diff, run_onnx
 
 import zoo.layers as zl
 from export.convert import InputSpec, keras_to_onnx
-from onnx_helpers import max_abs_diff, run_onnx
 
 FUSABLE = {"lstm": zl.LSTM, "peephole": zl.PeepholeLSTM, "cifg": zl.CIFGLSTM}
 OPTIONS = {

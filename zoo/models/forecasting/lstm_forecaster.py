@@ -262,7 +262,8 @@ class LSTMForecaster(ZooModel):
     def fit(self, data: TimeSeries, epochs: int | None = None, verbose: int | str = 2, **kwargs):
         """Fits on `data`, holding out its last `val_fraction` (chronologically) for early
         stopping, or on all of it when `validation=` (a TimeSeries starting `input_width`
-        steps before its first target) is given. Returns the per-epoch history."""
+        steps before its first target) is given; `callbacks=` adds Keras callbacks to the
+        early stopping. Returns the per-epoch history."""
         import keras
 
         hp = self.hparams
@@ -270,6 +271,7 @@ class LSTMForecaster(ZooModel):
         iw, h = hp["input_width"], hp["horizon"]
         self._check_length(series, iw + h, "the training series")
         validation = kwargs.pop("validation", None)
+        callbacks = list(kwargs.pop("callbacks", None) or [])
         if kwargs:
             raise TypeError(f"fit() got unexpected arguments {sorted(kwargs)}")
         train, n = series, len(series)
@@ -300,7 +302,7 @@ class LSTMForecaster(ZooModel):
             batch_size=int(hp["batch_size"]),
             shuffle=True,
             verbose=verbose,
-            callbacks=[stop],
+            callbacks=[stop, *callbacks],
         )
         self.history = {k: [float(v) for v in vals] for k, vals in result.history.items()}
         return self.history

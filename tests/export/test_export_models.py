@@ -1,0 +1,138 @@
+"""Every registered model exports, passes the full checker and matches Keras.
+
+Driven by the registry: a new model gets export, parity, op-count, runtime
+and `lstm-zoo predict` tests by registering (and fitting in TINY below).
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import zoo
+from export import to_onnx, verify
+from export.bundle import read_manifest
+from export.runtime import Predictor
+
+TINY = {
+    "sentiment": {"units": 8, "embedding_dim": 8, "max_length": 16, "epochs": 1},
+    "forecasting": {
+        "units": 8,
+        "epochs": 1,
+        "input_width": 30,
+        "horizon": 6,
+        "relative": False,  # so the stream graph is exported and tested too
+    },
+    "translation": {"units": 8, "embedding_dim": 8, "epochs": 1},
+}
+
+
+def recurrent_layers(network) -> int:
+    """Top-level recurrent layers (a Bidirectional counts once)."""
+    import keras
+
+    from zoo.layers.base import BaseLSTM
+
+    return sum(
+        isinstance(layer, (BaseLSTM, keras.layers.Bidirectional)) for layer in network.layers
+    )
+
+
+@pytest.fixture(scope="module", params=zoo.list_models())
+def exported(request, tmp_path_factory):
+    name = request.param
+    task = zoo.model_card(name)["task"]
+    model = zoo.create_model(name, **TINY[task])
+    train, test = model.default_data()
+    if task == "sentiment":
+        train = train.subset(np.arange(256))
+    model.fit(train, verbose=0)
+    root = tmp_path_factory.mktemp(name)
+    model.save(root / "model")
+    bundle = to_onnx(root / "model", root / "bundle", streaming=task == "forecasting")
+    return name, model, test, bundle
+
+
+def test_bundle_passes_checker_and_parity(exported):
+    name, model, _, bundle = exported
+    report = verify(bundle, latency=False)
+    assert report.ok, report.table()
+    assert set(report.checker.values()) == {"ok"}
+    kinds = {c.inputs for c in report.checks}
+    assert {"fresh random", "reference set 0 (real)"} <= kinds
+    assert max(c.max_abs for c in report.checks) <= 1e-5
+
+
+def test_every_recurrent_layer_is_one_lstm_node(exported):
+    name, model, _, bundle = exported
+    manifest = read_manifest(bundle)
+    from export.families import graphs_for
+
+    for spec in graphs_for(model, manifest["streaming"], samples=False):
+        graph = manifest["graphs"][spec.name]
+        assert graph["lstm_nodes"] == recurrent_layers(spec.network) >= 1, (spec.name, graph)
+        assert graph["loop_nodes"] == 0 and graph["unfused_layers"] == {}
+
+
+def _keras_and_runtime(model, test, predictor, beam=None):
+    if model.task == "sentiment":
+        texts = test.texts[:12] + ["", "not good at all " * 20]
+        return model.predict(texts), predictor.predict(texts)
+    if model.task == "translation":
+        sources = test.sources[:6]
+        return model.predict(sources, beam_width=beam), predictor.predict(sources, beam_width=beam)
+    return model.predict(test), predictor.predict(test)
+
+
+@pytest.mark.parametrize("beam", [1, 3])
+def test_runtime_matches_keras(exported, beam):
+    name, model, test, bundle = exported
+    if model.task != "translation" and beam != 1:
+        pytest.skip("beam width applies to translation only")
+    expected, actual = _keras_and_runtime(model, test, Predictor.load(bundle), beam)
+    if model.task == "translation":
+        assert actual == expected  # identical greedy and beam outputs
+    elif model.task == "sentiment":
+        assert [a["label"] for a in actual] == [e["label"] for e in expected]
+        for a, e in zip(actual, expected, strict=True):
+            for label, p in e["probabilities"].items():
+                assert abs(a["probabilities"][label] - p) <= 1e-5
+    else:
+        for key, value in expected.items():
+            if key == "dates":
+                np.testing.assert_array_equal(actual[key], value)
+            elif key != "levels":
+                np.testing.assert_allclose(actual[key], value, rtol=1e-5, atol=1e-4)
+
+
+def test_predict_command_gives_the_keras_answers(exported, tmp_path):
+    from tuning.cli import app
+
+    name, model, test, bundle = exported
+    args = ["predict", str(bundle), "--json"]
+    if model.task == "forecasting":
+        csv = tmp_path / "series.csv"
+        rows = [",".join(["date", *test.columns])]
+        for date, values in zip(test.dates, test.values, strict=True):
+            rows.append(",".join([str(date).replace("T", " "), *(repr(float(v)) for v in values)]))
+        csv.write_text("\n".join(rows) + "\n")
+        args += ["--file", str(csv)]
+        expected = model.predict(test)
+    elif model.task == "sentiment":
+        args += test.texts[:4]
+        expected = model.predict(test.texts[:4])
+    else:
+        args += test.sources[:3]
+        expected = model.predict(test.sources[:3])
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    if model.task == "forecasting":
+        np.testing.assert_allclose(answer["forecast"], expected["forecast"], rtol=1e-4, atol=1e-3)
+    elif model.task == "sentiment":
+        assert [a["label"] for a in answer] == [e["label"] for e in expected]
+    else:
+        assert answer == expected

@@ -1,0 +1,49 @@
+"""`lstm-zoo export`: a saved zoo model to an ONNX bundle, verified."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from tuning.cli.errors import one_line_errors
+
+
+@one_line_errors
+def export(
+    model_dir: Path = typer.Argument(..., help="A saved model directory (from train or tune)."),
+    out: Path = typer.Option(..., "--out", help="The bundle directory to write."),
+    opset: int = typer.Option(None, "--opset", min=13, help="ONNX opset (default 17)."),
+    streaming: bool = typer.Option(
+        False, "--streaming", help="Also export a forecaster's one-step graph with h/c states."
+    ),
+    check: bool = typer.Option(
+        True, "--verify/--no-verify", help="Verify the bundle against Keras after writing it."
+    ),
+    atol: float = typer.Option(1e-5, "--atol", help="Tolerance of the verification."),
+) -> None:
+    """Export MODEL_DIR to an ONNX bundle (graphs, preprocessing, reference data)
+    and verify it; exits 1 if the bundle does not match Keras within --atol."""
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+    from export import to_onnx, verify
+    from export.bundle import read_manifest
+
+    if not model_dir.is_dir():
+        raise FileNotFoundError(f"{model_dir}: no such model directory.")
+    bundle = to_onnx(model_dir, out, opset=opset, streaming=streaming)
+    manifest = read_manifest(bundle)
+    for name, graph in manifest["graphs"].items():
+        typer.echo(
+            f"{name}: {graph['file']}, {graph['lstm_nodes']} LSTM node(s), "
+            f"{graph['loop_nodes']} Loop node(s)"
+            + (f"; not fused: {graph['unfused_layers']}" if graph["unfused_layers"] else "")
+        )
+    typer.echo(f"wrote {bundle}")
+    if check:
+        report = verify(bundle, atol=atol)
+        typer.echo(report.table())
+        if not report.ok:
+            raise typer.Exit(1)
