@@ -73,7 +73,7 @@ def keras_to_onnx(
 
     record = FusionRecord()
     signature = [tf.TensorSpec(list(i.shape), i.dtype, name=i.name) for i in inputs]
-    single = len(inputs) == 1 and not isinstance(network.input, (list, tuple, dict))
+    single = len(inputs) == 1
 
     @tf.function(autograph=False)
     def serve(*args):

@@ -27,26 +27,37 @@ def compaction(mask):
     m = tf.cast(mask, tf.int32)
     counts = tf.cumsum(m, axis=1)
     steps = tf.shape(m)[1]
-    key = (1 - m) * steps + tf.range(steps)[None, :]
-    order = tf.argsort(key, axis=1, stable=True)
+    key = (1 - m) * steps + tf.range(steps)[None, :]  # distinct keys: no ties to break
+    order = tf.math.top_k(-key, k=steps, sorted=True).indices
     return counts[:, -1], counts, order
+
+
+def _gather_rows(x, index):
+    """`x[b, index[b, t]]` for `x` `[B, T, D]`, as one flat `Gather` (fewer
+    ONNX nodes than a batched gather)."""
+    shape = tf.shape(x)
+    flat = tf.reshape(x, [-1, shape[2]])
+    offsets = tf.range(shape[0])[:, None] * shape[1]
+    return tf.reshape(tf.gather(flat, tf.reshape(index + offsets, [-1])), shape)
 
 
 def compact(x, order):
     """`x` `[B, T, D]` with each row's valid steps first."""
-    return tf.gather(x, order, batch_dims=1)
+    return _gather_rows(x, order)
 
 
-def _read(y, index, valid, keep):
+def _read(y, index, keep):
     steps = tf.shape(y)[1]
-    picked = tf.gather(y, tf.clip_by_value(index, 0, steps - 1), batch_dims=1)
-    return tf.where((valid & keep)[:, :, None], picked, tf.zeros_like(picked))
+    picked = _gather_rows(y, tf.clip_by_value(index, 0, steps - 1))
+    return picked * tf.cast(keep, y.dtype)[:, :, None]  # exact: x * 1 = x, x * 0 = 0
 
 
 def forward_outputs(y, counts, mask, zero_output_for_mask):
     """Keras' per-step outputs from the compacted forward outputs `y` `[B, T, H]`."""
-    keep = tf.cast(mask, tf.bool) if zero_output_for_mask else tf.ones_like(counts, tf.bool)
-    return _read(y, counts - 1, counts > 0, keep)
+    keep = counts > 0
+    if zero_output_for_mask:
+        keep = keep & tf.cast(mask, tf.bool)
+    return _read(y, counts - 1, keep)
 
 
 def backward_outputs(y, counts, lengths, mask, zero_output_for_mask):
@@ -54,10 +65,13 @@ def backward_outputs(y, counts, lengths, mask, zero_output_for_mask):
     compacted reverse-direction outputs `y` `[B, T, H]`."""
     mask = tf.cast(mask, tf.bool)
     index = tf.where(mask, counts - 1, counts)
-    keep = mask if zero_output_for_mask else tf.ones_like(mask)
-    return _read(y, index, index < lengths[:, None], keep)
+    keep = index < lengths[:, None]
+    if zero_output_for_mask:
+        keep = keep & mask
+    return _read(y, index, keep)
 
 
 def guard_states(lengths, final, initial):
     """Final states: the node's, or the initial ones for an all-padding row."""
-    return tf.where((lengths > 0)[:, None], final, initial)
+    some = tf.cast(lengths > 0, final.dtype)[:, None]
+    return final * some + initial * (1 - some)

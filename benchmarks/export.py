@@ -1,0 +1,220 @@
+"""ONNX export speed: onnxruntime against TensorFlow, fused against Loop, and
+the exported LSTM's GFLOP/s against this machine's sgemm rate.
+
+Three tables, every figure a median of `--repeats` calls measured in this
+one process (onnxruntime and TensorFlow both on all cores):
+
+1. per layer, a one-layer model (B x T=100 x D=64 -> LSTM H=128 -> Dense):
+   onnxruntime and `tf.function` latency at batch 1 and 32; each zoo layer
+   exported fused (one `LSTM` node) and with its loop kept (`Loop`), and the
+   stock `keras.layers.LSTM` as tf2onnx exports it;
+2. per zoo model (default hyperparameters, one epoch on the embedded data):
+   the bundle's graphs in onnxruntime against TensorFlow at batch 1 and 32;
+3. GFLOP/s of the fused zoo LSTM at batch 64 (2 * T * B * 4H * (D + H)
+   flops per call) against float32 GEMM at 1024^3 (numpy, and onnxruntime's
+   own MatMul; the faster is the machine's rate) measured in the same run.
+
+    python benchmarks/export.py               # about 5 minutes here
+    python benchmarks/export.py --skip-models # layers and GFLOP/s only
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# This file is named after the `export` package it measures: drop its own
+# directory from the path so that `import export` finds the package.
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or os.getcwd()).resolve() != HERE]
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import onnxruntime as ort  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+import zoo  # noqa: E402
+import zoo.layers as zl  # noqa: E402
+from export.convert import InputSpec, keras_to_onnx  # noqa: E402
+from export.verification import median_ms  # noqa: E402
+
+T, D, H = 100, 64, 128
+
+
+def print_rows(title: str, rows: list[dict]) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("quality", HERE / "quality.py")
+    quality = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(quality)
+    quality.print_rows(title, rows)
+
+
+def layer_model(factory) -> keras.Model:
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((None, D))
+    return keras.Model(inputs, keras.layers.Dense(1)(factory()(inputs)))
+
+
+def session(model_proto) -> ort.InferenceSession:
+    return ort.InferenceSession(model_proto.SerializeToString(), providers=["CPUExecutionProvider"])
+
+
+def tf_ms(model, x, repeats):
+    call = tf.function(lambda v: model(v, training=False), autograph=False)
+    value = tf.constant(x)
+    return median_ms(lambda: call(value), repeats)
+
+
+def ort_ms(sess, feeds, repeats):
+    return median_ms(lambda: sess.run(None, feeds), repeats)
+
+
+def layer_rows(repeats: int) -> tuple[list[dict], dict]:
+    layers = {
+        "keras.layers.LSTM (tf2onnx)": (lambda: keras.layers.LSTM(H), False),
+        "zoo LSTM": (lambda: zl.LSTM(H), True),
+        "zoo PeepholeLSTM": (lambda: zl.PeepholeLSTM(H), True),
+        "zoo CIFGLSTM": (lambda: zl.CIFGLSTM(H), True),
+        "zoo LayerNormLSTM": (lambda: zl.LayerNormLSTM(H), False),
+        "zoo ProjectionLSTM (P=64)": (lambda: zl.ProjectionLSTM(H, projection_units=64), False),
+    }
+    rows, sessions = [], {}
+    spec = [InputSpec("x", (None, None, D))]
+    for name, (factory, fusable) in layers.items():
+        model = layer_model(factory)
+        variants = [("fused", True), ("Loop", False)] if fusable else [("as exported", True)]
+        for label, fuse in variants:
+            graph = keras_to_onnx(model, spec, ["y"], fuse=fuse)
+            counts = graph.op_counts()
+            sess = session(graph.model)
+            sessions[(name, label)] = sess
+            row = {
+                "layer": name,
+                "export": label,
+                "nodes": f"LSTM {counts.get('LSTM', 0)}, Loop {counts.get('Loop', 0)}",
+            }
+            for batch in (1, 32):
+                x = np.random.default_rng(batch).normal(size=(batch, T, D)).astype("float32")
+                onnx_ms = ort_ms(sess, {"x": x}, repeats)
+                tf_time = tf_ms(model, x, repeats)
+                row[f"ort ms B={batch}"] = f"{onnx_ms:.3f}"
+                row[f"tf ms B={batch}"] = f"{tf_time:.3f}"
+                row[f"tf/ort B={batch}"] = f"{tf_time / onnx_ms:.1f}x"
+            rows.append(row)
+    stock = float(rows[0]["ort ms B=1"])
+    for row in rows:
+        row["vs stock export B=1"] = f"{float(row['ort ms B=1']) / stock:.2f}x"
+    return rows, sessions
+
+
+def gflops_rows(sessions, repeats: int) -> list[dict]:
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(1024, 1024)).astype("float32")
+    b = rng.normal(size=(1024, 1024)).astype("float32")
+    numpy_gemm = 2 * 1024**3 / (median_ms(lambda: a @ b, repeats) / 1e3) / 1e9
+    matmul = session(_matmul_model())
+    ort_gemm = 2 * 1024**3 / (ort_ms(matmul, {"a": a, "b": b}, repeats) / 1e3) / 1e9
+    gemm = max(numpy_gemm, ort_gemm)
+    x = rng.normal(size=(64, T, D)).astype("float32")
+    flops = 2 * T * 64 * 4 * H * (D + H)
+    rows = [
+        {
+            "what": "numpy float32 GEMM 1024^3",
+            "GFLOP/s": f"{numpy_gemm:.1f}",
+            "of GEMM": f"{numpy_gemm / gemm:.0%}",
+        },
+        {
+            "what": "onnxruntime MatMul 1024^3 (MLAS sgemm)",
+            "GFLOP/s": f"{ort_gemm:.1f}",
+            "of GEMM": f"{ort_gemm / gemm:.0%}",
+        },
+    ]
+    for key in (
+        ("zoo LSTM", "fused"),
+        ("keras.layers.LSTM (tf2onnx)", "as exported"),
+        ("zoo LSTM", "Loop"),
+    ):
+        ms = ort_ms(sessions[key], {"x": x}, repeats)
+        rate = flops / (ms / 1e3) / 1e9
+        rows.append(
+            {
+                "what": f"{key[0]} ({key[1]}), B=64",
+                "GFLOP/s": f"{rate:.1f}",
+                "of GEMM": f"{rate / gemm:.0%}",
+            }
+        )
+    return rows
+
+
+def _matmul_model():
+    from onnx import TensorProto, helper
+
+    a = helper.make_tensor_value_info("a", TensorProto.FLOAT, [1024, 1024])
+    b = helper.make_tensor_value_info("b", TensorProto.FLOAT, [1024, 1024])
+    c = helper.make_tensor_value_info("c", TensorProto.FLOAT, [1024, 1024])
+    graph = helper.make_graph([helper.make_node("MatMul", ["a", "b"], ["c"])], "gemm", [a, b], [c])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def model_rows(repeats: int) -> list[dict]:
+    from export import to_onnx, verify
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in zoo.list_models():
+            model = zoo.create_model(name, epochs=1)
+            train, _ = model.default_data()
+            model.fit(train, verbose=0)
+            bundle = to_onnx(model, Path(tmp) / name)
+            report = verify(bundle, model=model, repeats=repeats)
+            for lat in report.latency:
+                rows.append(
+                    {
+                        "model": name,
+                        "graph": lat.graph,
+                        "batch": lat.batch,
+                        "ort ms": f"{lat.onnxruntime_ms:.3f}",
+                        "tf ms": f"{lat.keras_ms:.3f}",
+                        "tf/ort": f"{lat.speedup:.1f}x",
+                        "LSTM nodes": report.nodes[lat.graph]["lstm"],
+                        "max abs err": f"{max(c.max_abs for c in report.checks if c.graph == lat.graph):.1e}",
+                    }
+                )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=50)
+    parser.add_argument("--skip-models", action="store_true")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+    print(
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+        f"tensorflow {tf.__version__}, onnxruntime {ort.__version__}; medians of {args.repeats}"
+    )
+    start = time.perf_counter()
+    layers, sessions = layer_rows(args.repeats)
+    print_rows(f"Layers (T={T}, D={D}, H={H}): onnxruntime vs tf.function", layers)
+    rates = gflops_rows(sessions, args.repeats)
+    print_rows("Throughput at batch 64", rates)
+    models = [] if args.skip_models else model_rows(args.repeats)
+    if models:
+        print_rows("Zoo models (default hyperparameters): bundle graphs vs tf.function", models)
+    print(f"\n({time.perf_counter() - start:.0f} s)")
+    if args.json:
+        args.json.write_text(
+            json.dumps({"layers": layers, "throughput": rates, "models": models}, indent=2)
+        )
+
+
+if __name__ == "__main__":
+    main()
