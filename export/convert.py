@@ -85,6 +85,11 @@ def keras_to_onnx(
             )
         return {name: tf.identity(value, name=name) for name, value in zip(outputs, result)}
 
+    import logging
+
+    # tf2onnx logs shape-inference misses of the placeholders (which the handler then
+    # fills in) as errors; keep its own warnings and errors otherwise.
+    logging.getLogger("tf2onnx.shape_inference").setLevel(logging.CRITICAL)
     handlers = {op: (lstm_handler(record), []) for op in PLACEHOLDER_OPS}
     context = fusing(record) if fuse else contextlib.nullcontext()
     with context:
