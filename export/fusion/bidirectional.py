@@ -62,36 +62,30 @@ def fused_bidirectional_call(record: FusionRecord, bidi, sequences, initial_stat
     spec = FusedSpec(bidi.name, [forward.cell, backward.cell], units, mask is not None)
     if mask is None:
         y, y_h, y_c = fused_lstm(record, spec, tf.transpose(x, [1, 0, 2]), h0, c0)
-        if bidi.return_sequences:
-            out_f, out_b = batch_major(y, 0), batch_major(y, 1)
-        else:
-            out_f, out_b = y_h[0], y_h[1]
-        states = (y_h[0], y_c[0], y_h[1], y_c[1])
+        h_f, h_b = tf.unstack(y_h)
+        c_f, c_b = tf.unstack(y_c)
+        out_f, out_b = batch_major(y) if bidi.return_sequences else (h_f, h_b)
+        states = (h_f, c_f, h_b, c_b)
     else:
         lengths, counts, order = masking.compaction(mask)
         xc = tf.transpose(masking.compact(x, order), [1, 0, 2])
         y, y_h, y_c = fused_lstm(record, spec, xc, h0, c0, lengths)
-        states = tuple(
-            masking.guard_states(lengths, final, initial)
-            for final, initial in ((y_h[0], fh), (y_c[0], fc), (y_h[1], bh), (y_c[1], bc))
-        )
+        # last outputs (forward ends at the last step, backward at the first):
+        # onnxruntime reports zeros for an all-padding row, as Keras does.
+        last_f, last_b = tf.unstack(y_h)
+        h_f, h_b = tf.unstack(masking.guard_states(lengths, y_h, h0))
+        c_f, c_b = tf.unstack(masking.guard_states(lengths, y_c, c0))
+        states = (h_f, c_f, h_b, c_b)
         if bidi.return_sequences:
-            out_f = masking.forward_outputs(
-                batch_major(y, 0), counts, mask, forward.zero_output_for_mask
-            )
+            seq_f, seq_b = batch_major(y)
+            out_f = masking.forward_outputs(seq_f, counts, mask, forward.zero_output_for_mask)
             out_b = masking.backward_outputs(
-                batch_major(y, 1), counts, lengths, mask, backward.zero_output_for_mask
+                seq_b, counts, lengths, mask, backward.zero_output_for_mask
             )
         else:
-            # last outputs: forward ends at the last step, backward at the first.
-            zeros = tf.zeros_like(fh)
-            out_f = masking.guard_states(lengths, y_h[0], zeros)
-            out_b = masking.guard_states(lengths, y_h[1], zeros)
-            valid = tf.cast(mask, tf.bool)
-            if forward.zero_output_for_mask:
-                out_f = tf.where(valid[:, -1:], out_f, zeros)
-            if backward.zero_output_for_mask:
-                out_b = tf.where(valid[:, :1], out_b, zeros)
+            valid = tf.cast(mask, last_f.dtype)
+            out_f = last_f * valid[:, -1:] if forward.zero_output_for_mask else last_f
+            out_b = last_b * valid[:, :1] if backward.zero_output_for_mask else last_b
     output = _merge(bidi.merge_mode, out_f, out_b)
     if bidi.return_state:
         if bidi.merge_mode is None:

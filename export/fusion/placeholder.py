@@ -29,6 +29,6 @@ def fused_lstm(record: FusionRecord, spec: FusedSpec, x, h0, c0, lengths=None):
     return y, y_h, y_c
 
 
-def batch_major(y, direction: int):
-    """`Y[:, direction]` as `[B, T, H]`."""
-    return tf.transpose(y[:, direction], [1, 0, 2])
+def batch_major(y):
+    """`Y` `[T, dirs, B, H]` -> one `[B, T, H]` tensor per direction."""
+    return [tf.transpose(part, [1, 0, 2]) for part in tf.unstack(y, axis=1)]

@@ -32,22 +32,26 @@ def fused_inner_loop(record: FusionRecord, layer, sequences, initial_state, mask
         x = tf.reverse(x, [1])
         mask = None if mask is None else tf.reverse(mask, [1])
     spec = FusedSpec(layer.name, [layer.cell], layer.cell.units, mask is not None)
-    h0, c0 = (tf.convert_to_tensor(s) for s in initial_state)
+    h0, c0 = (tf.convert_to_tensor(s)[None] for s in initial_state)
     if mask is None:
-        y, y_h, y_c = fused_lstm(record, spec, tf.transpose(x, [1, 0, 2]), h0[None], c0[None])
-        last = y_h[0]
-        outputs = batch_major(y, 0) if layer.return_sequences else last
-        return last, outputs, [y_h[0], y_c[0]]
+        y, y_h, y_c = fused_lstm(record, spec, tf.transpose(x, [1, 0, 2]), h0, c0)
+        last = tf.squeeze(y_h, 0)
+        outputs = batch_major(y)[0] if layer.return_sequences else last
+        return last, outputs, [last, tf.squeeze(y_c, 0)]
 
     lengths, counts, order = masking.compaction(mask)
     xc = tf.transpose(masking.compact(x, order), [1, 0, 2])
-    y, y_h, y_c = fused_lstm(record, spec, xc, h0[None], c0[None], lengths)
-    states = [masking.guard_states(lengths, y_h[0], h0), masking.guard_states(lengths, y_c[0], c0)]
+    y, y_h, y_c = fused_lstm(record, spec, xc, h0, c0, lengths)
+    # onnxruntime's last output of an all-padding row is zeros, as Keras'.
+    last = tf.squeeze(y_h, 0)
+    states = [
+        tf.squeeze(masking.guard_states(lengths, y_h, h0), 0),
+        tf.squeeze(masking.guard_states(lengths, y_c, c0), 0),
+    ]
     zero = layer.zero_output_for_mask
     if layer.return_sequences:
-        outputs = masking.forward_outputs(batch_major(y, 0), counts, mask, zero)
+        outputs = masking.forward_outputs(batch_major(y)[0], counts, mask, zero)
         return outputs[:, -1], outputs, states
-    last = masking.guard_states(lengths, y_h[0], tf.zeros_like(h0))
     if zero:
-        last = tf.where(tf.cast(mask[:, -1:], tf.bool), last, tf.zeros_like(last))
+        last = last * tf.cast(mask[:, -1:], last.dtype)
     return last, last, states
