@@ -33,7 +33,9 @@ def test_verify_json_and_exit_status(model_dir, tmp_path):
     report = json.loads(ok.output)
     assert report["ok"] and report["checker"] == {"network": "ok"}
     assert all(c["max_abs"] <= 1e-5 for c in report["checks"])
-    strict = runner.invoke(app, ["verify", str(tmp_path / "b"), "--atol", "1e-12", "--no-latency"])
+    strict = runner.invoke(
+        app, ["verify", str(tmp_path / "b"), "--atol", "1e-12", "--rtol", "0", "--no-latency"]
+    )
     assert strict.exit_code == 1 and "FAIL" in strict.output
 
 

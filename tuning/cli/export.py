@@ -20,7 +20,8 @@ def export(
     check: bool = typer.Option(
         True, "--verify/--no-verify", help="Verify the bundle against Keras after writing it."
     ),
-    atol: float = typer.Option(1e-5, "--atol", help="Tolerance of the verification."),
+    atol: float = typer.Option(1e-5, "--atol", help="Absolute tolerance of the verification."),
+    rtol: float = typer.Option(1e-5, "--rtol", help="Relative tolerance of the verification."),
 ) -> None:
     """Export MODEL_DIR to an ONNX bundle (graphs, preprocessing, reference data)
     and verify it; exits 1 if the bundle does not match Keras within --atol."""
@@ -43,7 +44,7 @@ def export(
         )
     typer.echo(f"wrote {bundle}")
     if check:
-        report = verify(bundle, atol=atol)
+        report = verify(bundle, atol=atol, rtol=rtol)
         typer.echo(report.table())
         if not report.ok:
             raise typer.Exit(1)

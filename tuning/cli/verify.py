@@ -15,20 +15,23 @@ def verify(
     model: Path = typer.Option(
         None, "--model", help="The Keras model directory (default: the one recorded at export)."
     ),
-    atol: float = typer.Option(1e-5, "--atol", min=0.0, help="Max absolute error allowed."),
+    atol: float = typer.Option(1e-5, "--atol", min=0.0, help="Absolute tolerance."),
+    rtol: float = typer.Option(
+        1e-5, "--rtol", min=0.0, help="Relative tolerance: |onnx - keras| <= atol + rtol * |keras|."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     latency: bool = typer.Option(True, "--latency/--no-latency", help="Time both sides."),
 ) -> None:
     """Check BUNDLE: the full ONNX checker, onnxruntime against the stored
     reference outputs and against Keras on fresh random and real inputs, and
-    latencies at batch 1 and 32. Exits 1 when an error exceeds --atol."""
+    latencies at batch 1 and 32. Exits 1 when an error exceeds atol + rtol * |keras|."""
     import os
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
     from export import verify as run_verify
 
-    report = run_verify(bundle, model=model, atol=atol, latency=latency)
+    report = run_verify(bundle, model=model, atol=atol, rtol=rtol, latency=latency)
     typer.echo(report.to_json() if as_json else report.table())
     if not report.ok:
         raise typer.Exit(1)
