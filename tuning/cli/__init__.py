@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from tuning.cli import export, models, predict, quickstart, train, translate, verify
+from tuning.cli import export, models, predict, quickstart, train, translate, tune, verify
 
 app = typer.Typer(
     name="lstm-zoo",
@@ -20,6 +20,7 @@ app.command("quickstart")(quickstart.quickstart)
 app.command("models")(models.models)
 app.command("train")(train.train)
 app.command("translate")(translate.translate)
+app.command("tune")(tune.tune)
 app.command("export")(export.export)
 app.command("verify")(verify.verify)
 app.command("predict")(predict.predict)

@@ -1,0 +1,169 @@
+"""`ZooTuner`: the keras-tuner `Tuner` that trains zoo models, for every oracle.
+
+It runs each trial through the family's `ZooHyperModel` and reports the objective to the
+oracle after every epoch (so the oracle can prune a trial or end it at the time budget,
+and keeps the objective of every epoch in `trial.json`). When the oracle answers
+STOPPED, training stops at the end of that epoch. The zoo model of each trial (the best
+of its executions) is saved in `trial_ID/zoo_model/`, from which the results keep the
+best one. Hyperband's extra hyperparameters ("tuner/epochs", "tuner/initial_epoch",
+"tuner/trial_id") are honoured as keras-tuner's own Hyperband tuner does.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import keras_tuner
+from keras_tuner.src.engine import tuner_utils
+from keras_tuner.src.engine.trial import TrialStatus
+
+from tuning.results import atomic_write_text
+
+#: Where each trial's fitted zoo model goes, inside its trial directory.
+TRIAL_MODEL_DIR = "zoo_model"
+
+
+class ZooTuner(keras_tuner.Tuner):
+    """A keras-tuner `Tuner` over a `ZooHyperModel` and a `ZooOracle` (see the module).
+
+    Args:
+        oracle: from `tuning.oracle.make_oracle`.
+        hypermodel: from `tuning.hypermodel_for`.
+        echo: where progress lines go (default `print`); None for silence.
+        **kwargs: `keras_tuner.Tuner` arguments (directory, project_name, overwrite,
+            executions_per_trial, ...).
+    """
+
+    def __init__(self, oracle, hypermodel, *, echo=print, **kwargs: Any) -> None:
+        self.echo = echo or (lambda *a, **k: None)
+        self._stopped: dict[str, str] = {}
+        self._epochs: dict[str, dict[int, list[float]]] = {}
+        self._started: dict[str, float] = {}
+        self._begun = 0
+        self._execution = 0
+        self._begun_at_last_request = -1
+        self.trials_run: list[str] = []
+        super().__init__(oracle=oracle, hypermodel=hypermodel, **kwargs)
+
+    # -- the search loop ------------------------------------------------------------
+    def on_search_begin(self) -> None:
+        # Write tuner0.json (and oracle.json) before any trial, so that a search killed
+        # during its very first trial is reloaded, not started over.
+        self.save()
+
+    def pre_create_trial(self) -> None:
+        # keras-tuner asks again at once when the oracle answers IDLE (Hyperband or grid
+        # waiting on other workers): wait a little instead of spinning.
+        if self._begun_at_last_request == self._begun:
+            time.sleep(0.5)
+        self._begun_at_last_request = self._begun
+
+    def on_trial_begin(self, trial) -> None:
+        self._begun += 1
+        self._stopped.pop(trial.trial_id, None)
+        self._epochs[trial.trial_id] = {}
+        self._started[trial.trial_id] = time.perf_counter()
+        values = ", ".join(f"{k}={_fmt(v)}" for k, v in trial.hyperparameters.values.items())
+        self.echo(f"\ntrial {trial.trial_id} [{self.tuner_id}] {values}", flush=True)
+
+    def run_trial(self, trial: Any, *args: Any, **kwargs: Any) -> list[dict[str, float]]:
+        hp = trial.hyperparameters
+        if "tuner/epochs" in hp.values:  # Hyperband
+            kwargs["epochs"] = hp.values["tuner/epochs"]
+            kwargs["initial_epoch"] = hp.values["tuner/initial_epoch"]
+        objective = self.oracle.objective
+        checkpoint = tuner_utils.SaveBestEpoch(
+            objective=objective, filepath=self._get_checkpoint_fname(trial.trial_id)
+        )
+        original = kwargs.pop("callbacks", [])
+        results, best = [], None
+        for execution in range(self.executions_per_trial):
+            self.hypermodel.execution = self._execution = execution
+            copied = copy.copy(kwargs)
+            callbacks = self._deepcopy_callbacks(original)
+            self._configure_tensorboard_dir(callbacks, trial, execution)
+            callbacks += [tuner_utils.TunerCallback(self, trial), checkpoint]
+            copied["callbacks"] = callbacks
+            metrics = self._build_and_fit_model(trial, *args, **copied)
+            results.append(metrics)
+            value = objective.get_value(metrics)
+            if best is None or objective.better_than(value, best[0]):
+                best = (value, self.hypermodel.last_model)
+            if trial.trial_id in self._stopped:
+                break  # pruned or out of time: no more executions
+        self.hypermodel.execution = self._execution = 0
+        best[1].save(Path(self.get_trial_dir(trial.trial_id)) / TRIAL_MODEL_DIR)
+        self.trials_run.append(trial.trial_id)
+        return results
+
+    def _build_hypermodel(self, hp):
+        model = super()._build_hypermodel(hp)
+        if "tuner/trial_id" in hp.values:  # Hyperband: continue from the earlier round
+            model.load_weights(self._get_checkpoint_fname(hp.values["tuner/trial_id"]))
+        return model
+
+    def on_epoch_end(self, trial, model, epoch, logs=None) -> None:
+        name = self.oracle.objective.name
+        if not logs or name not in logs:
+            return
+        step = int(trial.hyperparameters.values.get("tuner/initial_epoch", 0)) + int(epoch)
+        value = float(logs[name])
+        self._epochs[trial.trial_id].setdefault(step, []).append(value)
+        reply = self.oracle.update_trial(trial.trial_id, {name: value}, step=step)
+        line = f"  trial {trial.trial_id} epoch {step + 1}: {name} {value:.6g}"
+        if self.executions_per_trial > 1:
+            line += f" (execution {self._execution + 1}/{self.executions_per_trial})"
+        if reply.status == TrialStatus.STOPPED:
+            reason = self._stop_reason(trial.trial_id)
+            self._stopped[trial.trial_id] = reason
+            model.stop_training = True
+            line += f"  -> stopped: {reason}"
+        self.echo(line, flush=True)
+
+    def on_trial_end(self, trial) -> None:
+        super().on_trial_end(trial)
+        seconds = time.perf_counter() - self._started.get(trial.trial_id, time.perf_counter())
+        score = self.local_score(trial.trial_id)
+        name = self.oracle.objective.name
+        if trial.status != TrialStatus.COMPLETED:
+            last = (trial.message or "").strip().splitlines()[-1:] or [""]
+            outcome = f"{trial.status.lower()}: {last[0]}"
+        else:
+            outcome = self._stopped.get(trial.trial_id, "completed")
+            outcome = "pruned" if outcome.startswith("pruned") else outcome
+            outcome += "" if score is None else f", {name} {score:.6g}"
+        self.echo(f"trial {trial.trial_id} {outcome} ({seconds:.1f} s)", flush=True)
+
+    # -- helpers --------------------------------------------------------------------
+    def local_score(self, trial_id: str) -> float | None:
+        """The trial's objective as the oracle scores it: the best epoch's mean over the
+        executions this tuner ran."""
+        means = [sum(v) / len(v) for v in self._epochs.get(trial_id, {}).values()]
+        if not means:
+            return None
+        return min(means) if self.oracle.objective.direction == "min" else max(means)
+
+    def _stop_reason(self, trial_id: str) -> str:
+        record_of = getattr(self.oracle, "record_of", None)
+        record = record_of(trial_id) if record_of else {}
+        if "pruned" in record:
+            p = record["pruned"]
+            return (
+                f"pruned (worse than the median {p['median']:.6g} of {p['peers']} earlier trials)"
+            )
+        if "budget_cut" in record:
+            return "time budget spent"
+        return "stopped by the oracle (pruned, or the time budget is spent)"
+
+    def save(self) -> None:
+        if not self._is_worker():
+            self.oracle.save()
+        atomic_write_text(self._get_tuner_fname(), json.dumps(self.get_state()))
+
+
+def _fmt(value: Any) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
