@@ -116,42 +116,47 @@ def layer_rows(repeats: int) -> tuple[list[dict], dict]:
 
 
 def gflops_rows(sessions, repeats: int) -> list[dict]:
+    """Five rounds, each timing every GEMM and LSTM in a block of calls, so
+    that a slow moment of the machine hits all of them alike."""
     rng = np.random.default_rng(0)
     a = rng.normal(size=(1024, 1024)).astype("float32")
     b = rng.normal(size=(1024, 1024)).astype("float32")
-    numpy_gemm = 2 * 1024**3 / (median_ms(lambda: a @ b, repeats) / 1e3) / 1e9
-    matmul = session(_matmul_model())
-    ort_gemm = 2 * 1024**3 / (ort_ms(matmul, {"a": a, "b": b}, repeats) / 1e3) / 1e9
-    gemm = max(numpy_gemm, ort_gemm)
     x = rng.normal(size=(64, T, D)).astype("float32")
+    matmul = session(_matmul_model())
+    calls = {
+        "numpy float32 GEMM 1024^3": (lambda: a @ b, 2 * 1024**3),
+        "onnxruntime MatMul 1024^3 (MLAS sgemm)": (
+            lambda: matmul.run(None, {"a": a, "b": b}),
+            2 * 1024**3,
+        ),
+    }
     flops = 2 * T * 64 * 4 * H * (D + H)
-    rows = [
-        {
-            "what": "numpy float32 GEMM 1024^3",
-            "GFLOP/s": f"{numpy_gemm:.1f}",
-            "of GEMM": f"{numpy_gemm / gemm:.0%}",
-        },
-        {
-            "what": "onnxruntime MatMul 1024^3 (MLAS sgemm)",
-            "GFLOP/s": f"{ort_gemm:.1f}",
-            "of GEMM": f"{ort_gemm / gemm:.0%}",
-        },
-    ]
     for key in (
         ("zoo LSTM", "fused"),
         ("keras.layers.LSTM (tf2onnx)", "as exported"),
         ("zoo LSTM", "Loop"),
     ):
-        ms = ort_ms(sessions[key], {"x": x}, repeats)
-        rate = flops / (ms / 1e3) / 1e9
-        rows.append(
-            {
-                "what": f"{key[0]} ({key[1]}), B=64",
-                "GFLOP/s": f"{rate:.1f}",
-                "of GEMM": f"{rate / gemm:.0%}",
-            }
-        )
-    return rows
+        sess = sessions[key]
+        calls[f"{key[0]} ({key[1]}), B=64"] = (lambda s=sess: s.run(None, {"x": x}), flops)
+    # Blocks rather than single calls round-robin: numpy's and onnxruntime's
+    # thread pools spin after a call, and interleaving them call by call slows
+    # both (measured: 4x). Each block warms its pool first.
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    rounds = 5
+    for _ in range(rounds):
+        for name, (call, _) in calls.items():
+            for _ in range(3):
+                call()
+            for _ in range(max(1, repeats // rounds)):
+                start = time.perf_counter()
+                call()
+                times[name].append(time.perf_counter() - start)
+    rates = {name: calls[name][1] / float(np.median(t)) / 1e9 for name, t in times.items()}
+    gemm = max(rates["numpy float32 GEMM 1024^3"], rates["onnxruntime MatMul 1024^3 (MLAS sgemm)"])
+    return [
+        {"what": name, "GFLOP/s": f"{rate:.1f}", "of GEMM": f"{rate / gemm:.0%}"}
+        for name, rate in rates.items()
+    ]
 
 
 def _matmul_model():
