@@ -136,7 +136,13 @@ class SearchResult:
             self.comparison(),
         ]
         if self.best_model_dir is not None:
-            lines.append(f"best model: {self.best_model_dir} (zoo.load_model reads it)")
+            which = (
+                "the default hyperparameters' model, as no trial beat it"
+                if self.beats_default() is False
+                and self.default_objective != self.best["objective"]
+                else "the best trial's model"
+            )
+            lines.append(f"best model: {self.best_model_dir} ({which}; zoo.load_model reads it)")
         if self.files:
             lines.append(f"wrote {self.project_dir}: {', '.join(self.files)}")
         return "\n".join(lines)

@@ -10,7 +10,8 @@ default hyperparameters' run), so the results files cannot drift from the search
   "default";
 * `best_hparams.json`: the best trial, its hyperparameters, and the default's objective;
 * `trials.png`: the objective of each trial, the running best and the default;
-* `best_model/`: the best trial's zoo model directory (`zoo.load_model` reads it).
+* `best_model/`: the best trial's zoo model directory (`zoo.load_model` reads it), or the
+  default hyperparameters' model (`default_model/`) when no trial beat it.
 
 Each file is written to a temporary name and renamed into place.
 """
@@ -133,6 +134,10 @@ def better(a: float | None, b: float | None, direction: str) -> bool:
     return a < b if direction == "min" else a > b
 
 
+#: The default hyperparameters' fitted model, saved by the baseline run.
+DEFAULT_MODEL = "default_model"
+
+
 def write_results(project_dir: str | os.PathLike[str], manifest: dict[str, Any]) -> dict[str, Any]:
     """Derives and writes every results file of the project; returns the summary
     (`trials`, `ranked`, `best`, `default`, `best_model`, `files`)."""
@@ -151,7 +156,13 @@ def write_results(project_dir: str | os.PathLike[str], manifest: dict[str, Any])
     }
     atomic_write_json(project_dir / "trials.json", {**header, "default": default, "trials": rows})
     atomic_write_text(project_dir / "trials.csv", trials_csv(order, default))
-    best_model = _update_best_model(project_dir, best, rows)
+    use_default = bool(
+        default
+        and default.get("objective") is not None
+        and (project_dir / DEFAULT_MODEL).is_dir()
+        and (best is None or better(default["objective"], best["objective"], direction))
+    )
+    best_model = _update_best_model(project_dir, best, rows, use_default)
     best_record = {
         **header,
         "trial_id": best and best["trial_id"],
@@ -163,6 +174,7 @@ def write_results(project_dir: str | os.PathLike[str], manifest: dict[str, Any])
             best and default and better(best["objective"], default.get("objective"), direction)
         ),
         "best_model": best_model and best_model.name,
+        "best_model_source": "default" if use_default else (best and best["trial_id"]),
     }
     atomic_write_json(project_dir / "best_hparams.json", best_record)
     files = ["trials.json", "trials.csv", "best_hparams.json"]
@@ -222,13 +234,19 @@ def _hp_order(rows: list[dict[str, Any]]):
     return lambda k: seen[k]
 
 
-def _update_best_model(project_dir: Path, best, rows) -> Path | None:
-    """Copies the best trial's zoo model to `best_model/` (when it changed) and drops the
-    saved models of the other ended trials."""
+def _update_best_model(project_dir: Path, best, rows, use_default: bool = False) -> Path | None:
+    """Copies the best model to `best_model/` (when it changed): the best trial's, or the
+    default hyperparameters' model when no trial beat it. Drops the saved models of the
+    other ended trials."""
     target = project_dir / "best_model"
-    previous = (read_json(project_dir / "best_hparams.json") or {}).get("trial_id")
-    source = best and project_dir / f"trial_{best['trial_id']}" / "zoo_model"
-    if source and source.is_dir() and (previous != best["trial_id"] or not target.is_dir()):
+    record = read_json(project_dir / "best_hparams.json") or {}
+    previous = record.get("best_model_source", record.get("trial_id"))
+    if use_default:
+        source_id, source = "default", project_dir / DEFAULT_MODEL
+    else:
+        source_id = best and best["trial_id"]
+        source = best and project_dir / f"trial_{best['trial_id']}" / "zoo_model"
+    if source and source.is_dir() and (previous != source_id or not target.is_dir()):
         staging = Path(tempfile.mkdtemp(prefix=".best_model.", dir=project_dir))
         staging.chmod(0o777 & ~_umask())
         shutil.copytree(source, staging, dirs_exist_ok=True)
@@ -238,7 +256,7 @@ def _update_best_model(project_dir: Path, best, rows) -> Path | None:
             target.rename(old)
         staging.rename(target)
         shutil.rmtree(old, ignore_errors=True)
-    elif previous != (best and best["trial_id"]) and target.is_dir():
+    elif previous != source_id and target.is_dir():
         shutil.rmtree(target)  # the best trial's model is not here (another machine's)
     for r in rows:
         if r["status"] in ENDED and (best is None or r["trial_id"] != best["trial_id"]):

@@ -275,7 +275,7 @@ def _search(zoo_tuner, oracle, train, options, role, this_id, echo) -> None:
 
 def _ensure_baseline(project_dir, hypermodel, train, options, deadline, echo) -> None:
     from tuning.baseline import run_baseline
-    from tuning.results import atomic_write_json
+    from tuning.results import DEFAULT_MODEL, atomic_write_json
 
     path = project_dir / "baseline.json"
     if path.is_file():
@@ -288,6 +288,8 @@ def _ensure_baseline(project_dir, hypermodel, train, options, deadline, echo) ->
         echo,
         executions=options["executions_per_trial"],
     )
+    if hypermodel.last_model is not None:  # kept: it is the best model if no trial beats it
+        hypermodel.last_model.save(project_dir / DEFAULT_MODEL)
     atomic_write_json(path, result)
 
 

@@ -56,6 +56,13 @@ def test_a_search_writes_its_results(project):
     assert best["trial_id"] == trials[0]["trial_id"]
     assert best["value"] == pytest.approx(scores[0])
     assert best["default_value"] == record["default"]["objective"]
+    # best_model/ is the best of the trials and the default run
+    default_better = record["default"]["objective"] > scores[0]
+    assert best["best_model_source"] == ("default" if default_better else best["trial_id"])
+    saved = json.loads((project_dir / "best_model" / "zoo_model.json").read_text())["hparams"]
+    wanted = record["default"]["hparams"] if default_better else best["hparams"]
+    for key, value in wanted.items():
+        assert saved[key] == (pytest.approx(value) if isinstance(value, float) else value), key
     model = zoo.load_model(project_dir / "best_model")
     assert model.hparams["units"] == 8 and model.predict(["a good film"])[0]["label"]
     # only the best trial keeps its saved zoo model
