@@ -12,7 +12,7 @@ a different route, in three small steps, one file each:
   `bidirectional.py`, the placeholder in `placeholder.py`);
 * masks become `sequence_lens`: valid steps are moved to the front of each
   row, and the outputs are gathered back so that masked steps read exactly
-  what Keras gives them (`masking.py`);
+  what Keras gives them, written directly as ONNX nodes (`onnx_masking.py`);
 * `handler.lstm_handler`: the tf2onnx custom-op handler that turns each
   placeholder into the `LSTM` node, with `W`, `R`, `B` and the peepholes `P`
   in ONNX gate order (`weights.py`) and coupled gates as `input_forget=1`.

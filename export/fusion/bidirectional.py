@@ -10,9 +10,8 @@ from __future__ import annotations
 import tensorflow as tf
 from keras import ops
 
-from export.fusion import masking
 from export.fusion.context import FusedSpec, FusionRecord
-from export.fusion.placeholder import batch_major, fused_lstm
+from export.fusion.placeholder import batch_major, fused_lstm, fused_masked_lstm
 from export.fusion.unidirectional import unfusable_reason
 
 
@@ -67,25 +66,22 @@ def fused_bidirectional_call(record: FusionRecord, bidi, sequences, initial_stat
         out_f, out_b = batch_major(y) if bidi.return_sequences else (h_f, h_b)
         states = (h_f, c_f, h_b, c_b)
     else:
-        lengths, counts, order = masking.compaction(mask)
-        xc = tf.transpose(masking.compact(x, order), [1, 0, 2])
-        y, y_h, y_c = fused_lstm(record, spec, xc, h0, c0, lengths)
-        # last outputs (forward ends at the last step, backward at the first):
-        # onnxruntime reports zeros for an all-padding row, as Keras does.
-        last_f, last_b = tf.unstack(y_h)
-        h_f, h_b = tf.unstack(masking.guard_states(lengths, y_h, h0))
-        c_f, c_b = tf.unstack(masking.guard_states(lengths, y_c, c0))
+        spec.zeros = (bool(forward.zero_output_for_mask), bool(backward.zero_output_for_mask))
+        spec.sequences = bool(bidi.return_sequences)
+        sequence, h, c, last = fused_masked_lstm(record, spec, x, h0, c0, mask)
+        h_f, h_b = tf.unstack(h)
+        c_f, c_b = tf.unstack(c)
         states = (h_f, c_f, h_b, c_b)
         if bidi.return_sequences:
-            seq_f, seq_b = batch_major(y)
-            out_f = masking.forward_outputs(seq_f, counts, mask, forward.zero_output_for_mask)
-            out_b = masking.backward_outputs(
-                seq_b, counts, lengths, mask, backward.zero_output_for_mask
-            )
+            out_f, out_b = tf.unstack(sequence)
         else:
-            valid = tf.cast(mask, last_f.dtype)
-            out_f = last_f * valid[:, -1:] if forward.zero_output_for_mask else last_f
-            out_b = last_b * valid[:, :1] if backward.zero_output_for_mask else last_b
+            # last outputs: forward ends at the last step, backward at the first
+            out_f, out_b = tf.unstack(last)
+            valid = tf.cast(mask, out_f.dtype)
+            if forward.zero_output_for_mask:
+                out_f = out_f * valid[:, -1:]
+            if backward.zero_output_for_mask:
+                out_b = out_b * valid[:, :1]
     output = _merge(bidi.merge_mode, out_f, out_b)
     if bidi.return_state:
         if bidi.merge_mode is None:

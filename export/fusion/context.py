@@ -17,7 +17,9 @@ class FusedSpec:
     layer: str
     cells: list
     units: int
-    has_lengths: bool
+    has_lengths: bool  # masked: inputs x [B, T, D], h0, c0, mask; see onnx_masking
+    zeros: tuple[bool, ...] = ()  # zero_output_for_mask per direction (masked only)
+    sequences: bool = True  # masked only: whether the per-step outputs are used
     _weights: list[LSTMWeights] | None = None
 
     @property

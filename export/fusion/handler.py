@@ -36,45 +36,76 @@ def lstm_handler(record: FusionRecord):
         token = node.get_attr_value("token")
         spec = record.specs[token.decode() if isinstance(token, bytes) else token]
         directions = spec.weights()
-        x, h0, c0, *rest = node.input
-        lengths = rest[0] if rest else ""
         units = spec.units
 
         def const(label, value):
             return ctx.make_const(utils.make_name(f"{spec.layer}_{label}"), value).output[0]
 
-        inputs = [
-            x,
+        weights = [
             const("W", np.stack([d.W for d in directions])),
             const("R", np.stack([d.R for d in directions])),
             const("B", np.stack([d.B for d in directions])),
-            lengths,
-            h0,
-            c0,
         ]
+        peepholes = None
         if any(d.P is not None for d in directions):
-            peepholes = [
-                d.P if d.P is not None else np.zeros(3 * units, np.float32) for d in directions
-            ]
-            inputs.append(const("P", np.stack(peepholes)))
+            zeros = np.zeros(3 * units, np.float32)
+            peepholes = const(
+                "P", np.stack([d.P if d.P is not None else zeros for d in directions])
+            )
+        attrs = {"hidden_size": units, "direction": spec.direction}
+        if directions[0].input_forget:
+            attrs["input_forget"] = 1
+        attrs.update(_activation_attrs(directions))
+        dirs = len(directions)
+        if spec.has_lengths:
+            return _masked(ctx, node, spec, weights, peepholes, attrs, dirs)
+
+        x, h0, c0 = node.input
         dtype = ctx.get_dtype(node.output[0])
         for attr in list(node.attr):
             del node.attr[attr]
         node.type = "LSTM"
         node.domain = ""
+        inputs = [x, *weights, "", h0, c0] + ([peepholes] if peepholes else [])
         ctx.replace_inputs(node, inputs)
-        node.set_attr("hidden_size", units)
-        node.set_attr("direction", spec.direction)
-        if directions[0].input_forget:
-            node.set_attr("input_forget", 1)
-        for key, value in _activation_attrs(directions).items():
+        for key, value in attrs.items():
             node.set_attr(key, value)
-        dirs = len(directions)
-        for output, shape in zip(
-            node.output, ([-1, dirs, -1, units], [dirs, -1, units], [dirs, -1, units])
-        ):
+        shapes = ([-1, dirs, -1, units], [dirs, -1, units], [dirs, -1, units])
+        for output, shape in zip(node.output, shapes, strict=True):
             ctx.set_shape(output, shape)
             ctx.set_dtype(output, dtype)
         return node
 
     return handler
+
+
+def _masked(ctx, node, spec, weights, peepholes, attrs, dirs):
+    """The masked placeholder: compaction, the `LSTM` node and the gather-back
+    as ONNX nodes; its consumers are rewired to them and it is removed."""
+    from export.fusion.onnx_masking import masked_lstm
+
+    x, h0, c0, mask = node.input
+    results = masked_lstm(
+        ctx,
+        spec.layer,
+        x,
+        mask,
+        h0,
+        c0,
+        (*weights, peepholes),
+        attrs,
+        dirs,
+        spec.zeros,
+        spec.sequences,
+    )
+    dtype = ctx.get_dtype(node.output[1])
+    outputs = list(node.output)
+    shapes = ([dirs, -1, -1, spec.units], *[[dirs, -1, spec.units]] * 3)
+    for old, new, shape in zip(outputs, results, shapes, strict=True):
+        if new is None:
+            continue
+        ctx.set_shape(new, shape)
+        ctx.set_dtype(new, dtype)
+        ctx.replace_all_inputs(old, new)
+    ctx.remove_node(node.name)
+    return None

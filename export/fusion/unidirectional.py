@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from export.fusion import masking
 from export.fusion.context import FusedSpec, FusionRecord
-from export.fusion.placeholder import batch_major, fused_lstm
+from export.fusion.placeholder import batch_major, fused_lstm, fused_masked_lstm
 from export.fusion.weights import fusable_cell
 
 
@@ -39,19 +38,14 @@ def fused_inner_loop(record: FusionRecord, layer, sequences, initial_state, mask
         outputs = batch_major(y)[0] if layer.return_sequences else last
         return last, outputs, [last, tf.squeeze(y_c, 0)]
 
-    lengths, counts, order = masking.compaction(mask)
-    xc = tf.transpose(masking.compact(x, order), [1, 0, 2])
-    y, y_h, y_c = fused_lstm(record, spec, xc, h0, c0, lengths)
-    # onnxruntime's last output of an all-padding row is zeros, as Keras'.
-    last = tf.squeeze(y_h, 0)
-    states = [
-        tf.squeeze(masking.guard_states(lengths, y_h, h0), 0),
-        tf.squeeze(masking.guard_states(lengths, y_c, c0), 0),
-    ]
-    zero = layer.zero_output_for_mask
+    spec.zeros = (bool(layer.zero_output_for_mask),)
+    spec.sequences = bool(layer.return_sequences)
+    sequence, h, c, last = fused_masked_lstm(record, spec, x, h0, c0, mask)
+    states = [tf.squeeze(h, 0), tf.squeeze(c, 0)]
     if layer.return_sequences:
-        outputs = masking.forward_outputs(batch_major(y)[0], counts, mask, zero)
+        outputs = tf.squeeze(sequence, 0)
         return outputs[:, -1], outputs, states
-    if zero:
+    last = tf.squeeze(last, 0)
+    if layer.zero_output_for_mask:
         last = last * tf.cast(mask[:, -1:], last.dtype)
     return last, last, states
