@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from conftest import one_line_error
 from typer.testing import CliRunner
 
 from tuning.cli import app
@@ -39,16 +40,6 @@ def test_train_on_a_users_csv(tmp_path):
     for name in ("model.keras", "zoo_model.json", "confusion_matrix.png", "gates.png"):
         assert (out / name).is_file(), name
     assert "bag_of_words" in result.output  # the table printed beside the baseline
-
-
-def one_line_error(result, *fragments):
-    assert result.exit_code == 2, result.output
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    errors = [line for line in lines if line.startswith("error: ")]
-    assert len(errors) == 1 and lines[-1] == errors[0], result.output
-    assert "Traceback" not in result.output
-    for fragment in fragments:
-        assert fragment in errors[0], (fragment, errors[0])
 
 
 def test_unknown_model(tmp_path):

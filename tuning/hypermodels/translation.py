@@ -36,15 +36,5 @@ class TranslationHyperModel(ZooHyperModel):
 
     def prepare(self, zoo_model: Any, data: Any) -> Any:
         """Both vocabularies, as `Seq2SeqTranslator.fit` fits them (on all pairs)."""
-        from zoo.preprocessing.translation_text import TranslationTokenizer
-
-        hp = zoo_model.hparams
-        if len(data) < 2:
-            raise ValueError(f"{data.source or 'data'}: need at least 2 sentence pairs to train.")
-        zoo_model.source_tokenizer = TranslationTokenizer(lowercase=hp["lowercase"]).fit(
-            data.sources, max_tokens=hp["max_tokens"]
-        )
-        zoo_model.target_tokenizer = TranslationTokenizer(lowercase=hp["lowercase"]).fit(
-            data.targets, max_tokens=hp["max_tokens"]
-        )
+        zoo_model.fit_tokenizers(data)
         return zoo_model.build_network()

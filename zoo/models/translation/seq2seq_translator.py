@@ -326,15 +326,8 @@ class Seq2SeqTranslator(ZooModel):
         batches = math.ceil(len(labels) / self.hparams["batch_size"])
         return dataset.apply(tf.data.experimental.assert_cardinality(batches)).prefetch(2)
 
-    def fit(self, data: SentencePairs, epochs: int | None = None, verbose: int | str = 2, **kwargs):
-        """Fits both vocabularies and the network on ``data``.
-
-        A seeded ``val_fraction`` of the pairs is held out for early stopping on the
-        validation loss (the best weights are kept). Extra keyword arguments go to
-        `keras.Model.fit` (e.g. ``callbacks``).
-        """
-        import keras
-
+    def fit_tokenizers(self, data: SentencePairs) -> None:
+        """Fits the source and target vocabularies on all of `data`'s pairs."""
         from zoo.preprocessing.translation_text import TranslationTokenizer
 
         hp = self.hparams
@@ -346,6 +339,18 @@ class Seq2SeqTranslator(ZooModel):
         self.target_tokenizer = TranslationTokenizer(lowercase=hp["lowercase"]).fit(
             data.targets, max_tokens=hp["max_tokens"]
         )
+
+    def fit(self, data: SentencePairs, epochs: int | None = None, verbose: int | str = 2, **kwargs):
+        """Fits both vocabularies and the network on ``data``.
+
+        A seeded ``val_fraction`` of the pairs is held out for early stopping on the
+        validation loss (the best weights are kept). Extra keyword arguments go to
+        `keras.Model.fit` (e.g. ``callbacks``).
+        """
+        import keras
+
+        hp = self.hparams
+        self.fit_tokenizers(data)
         self._inference = None
         order = np.random.default_rng(hp["seed"]).permutation(len(data))
         n_val = min(int(round(hp["val_fraction"] * len(data))), len(data) - 1)
