@@ -165,9 +165,7 @@ def to_onnx(
     try:
         graphs = {}
         for spec in specs:
-            converted = keras_to_onnx(
-                spec.network, spec.inputs, spec.outputs, opset, fuse=spec.fuse
-            )
+            converted = keras_to_onnx(spec.network, spec.inputs, spec.outputs, opset)
             props = {"lstm_zoo.model": model.name, "lstm_zoo.task": model.task}
             graphs[spec.name] = _graph_entry(spec, converted, staging, opset, props)
         manifest = {

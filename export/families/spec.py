@@ -46,7 +46,6 @@ class GraphSpec:
     domains: dict[str, InputDomain] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)
     real: dict[str, np.ndarray] | None = None
-    fuse: bool = True
 
     def random_feeds(self, batch: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
         """Random inputs for `batch` rows, consistent across inputs."""

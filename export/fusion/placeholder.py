@@ -13,13 +13,12 @@ def _never(*_):
     )
 
 
-def fused_lstm(record: FusionRecord, spec: FusedSpec, x, h0, c0, lengths=None):
+def fused_lstm(record: FusionRecord, spec: FusedSpec, x, h0, c0):
     """Emits the placeholder for `spec` with the ONNX operator's contract:
-    `x` `[T, B, D]`, `h0`/`c0` `[dirs, B, H]`, optional `lengths` `[B]`
-    (int32); returns `Y` `[T, dirs, B, H]`, `Y_h` and `Y_c` `[dirs, B, H]`."""
-    inputs = [x, h0, c0] + ([tf.cast(lengths, tf.int32)] if lengths is not None else [])
+    `x` `[T, B, D]`, `h0`/`c0` `[dirs, B, H]`; returns `Y` `[T, dirs, B, H]`,
+    `Y_h` and `Y_c` `[dirs, B, H]`. (Masked layers use `fused_masked_lstm`.)"""
     y, y_h, y_c = tf.numpy_function(
-        _never, inputs, [x.dtype] * 3, stateful=False, name=f"{spec.layer}_fused_lstm"
+        _never, [x, h0, c0], [x.dtype] * 3, stateful=False, name=f"{spec.layer}_fused_lstm"
     )
     record.specs[y.op.get_attr("token").decode()] = spec
     dirs, units = len(spec.cells), spec.units
