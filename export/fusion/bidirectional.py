@@ -58,7 +58,14 @@ def fused_bidirectional_call(record: FusionRecord, bidi, sequences, initial_stat
         initial_state = [zeros, zeros, zeros, zeros]
     fh, fc, bh, bc = (tf.convert_to_tensor(s) for s in initial_state)
     h0, c0 = tf.stack([fh, bh]), tf.stack([fc, bc])
-    spec = FusedSpec(bidi.name, [forward.cell, backward.cell], units, mask is not None)
+    spec = FusedSpec(
+        bidi.name,
+        [forward.cell, backward.cell],
+        units,
+        masked=mask is not None,
+        zeros=(bool(forward.zero_output_for_mask), bool(backward.zero_output_for_mask)),
+        sequences=bool(bidi.return_sequences),
+    )
     if mask is None:
         y, y_h, y_c = fused_lstm(record, spec, tf.transpose(x, [1, 0, 2]), h0, c0)
         h_f, h_b = tf.unstack(y_h)
@@ -66,8 +73,6 @@ def fused_bidirectional_call(record: FusionRecord, bidi, sequences, initial_stat
         out_f, out_b = batch_major(y) if bidi.return_sequences else (h_f, h_b)
         states = (h_f, c_f, h_b, c_b)
     else:
-        spec.zeros = (bool(forward.zero_output_for_mask), bool(backward.zero_output_for_mask))
-        spec.sequences = bool(bidi.return_sequences)
         sequence, h, c, last = fused_masked_lstm(record, spec, x, h0, c0, mask)
         h_f, h_b = tf.unstack(h)
         c_f, c_b = tf.unstack(c)

@@ -12,12 +12,13 @@ from export.fusion.weights import LSTMWeights
 @dataclass
 class FusedSpec:
     """What one placeholder becomes: the cell of each direction (its weights
-    are read at conversion, outside the trace) and whether it has lengths."""
+    are read at conversion, outside the trace) and, for a masked layer, what
+    its placeholder computes."""
 
     layer: str
     cells: list
     units: int
-    has_lengths: bool  # masked: inputs x [B, T, D], h0, c0, mask; see onnx_masking
+    masked: bool  # inputs x [B, T, D], h0, c0, mask and four outputs; see onnx_masking
     zeros: tuple[bool, ...] = ()  # zero_output_for_mask per direction (masked only)
     sequences: bool = True  # masked only: whether the per-step outputs are used
     _weights: list[LSTMWeights] | None = None

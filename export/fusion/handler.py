@@ -57,7 +57,7 @@ def lstm_handler(record: FusionRecord):
             attrs["input_forget"] = 1
         attrs.update(_activation_attrs(directions))
         dirs = len(directions)
-        if spec.has_lengths:
+        if spec.masked:
             return _masked(ctx, node, spec, weights, peepholes, attrs, dirs)
 
         x, h0, c0 = node.input

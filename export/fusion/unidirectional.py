@@ -30,7 +30,14 @@ def fused_inner_loop(record: FusionRecord, layer, sequences, initial_state, mask
     if layer.go_backwards:  # processing order = reversed time, outputs kept in that order
         x = tf.reverse(x, [1])
         mask = None if mask is None else tf.reverse(mask, [1])
-    spec = FusedSpec(layer.name, [layer.cell], layer.cell.units, mask is not None)
+    spec = FusedSpec(
+        layer.name,
+        [layer.cell],
+        layer.cell.units,
+        masked=mask is not None,
+        zeros=(bool(layer.zero_output_for_mask),),
+        sequences=bool(layer.return_sequences),
+    )
     h0, c0 = (tf.convert_to_tensor(s)[None] for s in initial_state)
     if mask is None:
         y, y_h, y_c = fused_lstm(record, spec, tf.transpose(x, [1, 0, 2]), h0, c0)
@@ -38,8 +45,6 @@ def fused_inner_loop(record: FusionRecord, layer, sequences, initial_state, mask
         outputs = batch_major(y)[0] if layer.return_sequences else last
         return last, outputs, [last, tf.squeeze(y_c, 0)]
 
-    spec.zeros = (bool(layer.zero_output_for_mask),)
-    spec.sequences = bool(layer.return_sequences)
     sequence, h, c, last = fused_masked_lstm(record, spec, x, h0, c0, mask)
     states = [tf.squeeze(h, 0), tf.squeeze(c, 0)]
     if layer.return_sequences:
