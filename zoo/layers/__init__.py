@@ -6,7 +6,7 @@ Keras serialization under the package "zoo", so `.keras` files that use them
 reload with plain `keras.models.load_model`.
 """
 
-from zoo.layers.base import BaseLSTM, BaseLSTMCell
+from zoo.layers.base import BaseLSTM, BaseLSTMCell, set_xla_cells
 from zoo.layers.cifg_lstm import CIFGLSTM, CIFGLSTMCell
 from zoo.layers.layer_norm_lstm import LayerNormLSTM, LayerNormLSTMCell
 from zoo.layers.lstm import LSTM, LSTMCell
@@ -29,5 +29,6 @@ __all__ = [
     "ProjectionLSTM",
     "ProjectionLSTMCell",
     "plot_gates",
+    "set_xla_cells",
     "trace_gates",
 ]

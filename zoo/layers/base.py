@@ -1,19 +1,28 @@
 """What every zoo LSTM cell and layer shares.
 
-A zoo cell keeps its gate equations in one method, `equations`, which takes
-the step input, the previous states and the weights as plain tensors, and
-returns the output, the new states and a dict of every gate. The same method
-serves three callers:
+A zoo cell keeps its gate equations in one method, `cell_update`, which
+takes the gate pre-activations of the input and of the previous hidden state,
+the previous cell state and the weights as plain tensors, and returns the new
+hidden state, the new cell state and a dict of every gate. A step is
+
+    zx = input_part(x)          the input projection     (a matmul)
+    zh = hidden_part(h_prev)    the recurrent projection (a matmul)
+    h, c, gates = cell_update(zx, zh, c_prev)   element-wise gate equations
+    output = output_part(h)     identity, or a projection (a matmul)
+
+(`equations` chains them.) The same methods serve three callers:
 
 * `cell.call`, so the cell also runs inside a plain `keras.layers.RNN`;
 * the layer's fast loop (`zoo.layers.recurrence`), which reads the weights
-  once per sequence instead of once per step;
+  once per sequence instead of once per step and, on TensorFlow, compiles
+  `cell_update` with XLA (`zoo.layers.fused`);
 * `zoo.layers.trace_gates`, which keeps the gate dict for every step.
 """
 
 from __future__ import annotations
 
 import contextvars
+import os
 from typing import Any
 
 import keras
@@ -40,15 +49,31 @@ def check_rate(name: str, value: Any) -> float:
     return rate
 
 
+def read_weight(variable):
+    """The variable's value as a tensor, read here and now.
+
+    `ops.convert_to_tensor` hands a Keras variable back unread on the
+    TensorFlow backend, so a weight "read before the loop" that way is really
+    read inside it, at every step, and its value pushed onto the gradient
+    stack at every step as well. `ops.copy` forces the read.
+    """
+    return ops.copy(variable)
+
+
 class BaseLSTMCell(keras.layers.Layer):
     """Constructor arguments, dropout and config common to all zoo cells.
 
-    Subclasses define `build` and `recurrent_part`, and extend `loop_weights`
-    (and `prepare_inputs`) where they have more weights or input work.
+    Subclasses define `build` and `cell_update`, and extend `loop_weights`
+    (and `prepare_inputs`, `hidden_part`, `output_part`) where they have more
+    weights or more work.
     """
 
     #: Names of the gates `equations` reports, in the order they are drawn.
     gate_names: tuple[str, ...] = ()
+
+    #: The `loop_weights` entries that `cell_update` reads (the element-wise
+    #: weights: peepholes, norm gains); the matmul kernels are not among them.
+    update_weights: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -141,11 +166,11 @@ class BaseLSTMCell(keras.layers.Layer):
         """The weights as tensors, read once before a time loop; variants add
         theirs or transform these."""
         weights = {
-            "kernel": ops.convert_to_tensor(self.kernel),
-            "recurrent_kernel": ops.convert_to_tensor(self.recurrent_kernel),
+            "kernel": read_weight(self.kernel),
+            "recurrent_kernel": read_weight(self.recurrent_kernel),
         }
         if self.use_bias:
-            weights["bias"] = ops.convert_to_tensor(self.bias)
+            weights["bias"] = read_weight(self.bias)
         return weights
 
     def step_weights(self) -> dict:
@@ -178,10 +203,32 @@ class BaseLSTMCell(keras.layers.Layer):
         """The gate pre-activations that depend on the prepared input only."""
         return ops.matmul(x, weights["kernel"])
 
-    def recurrent_part(self, zx, states, weights, recurrent_mask=None):
-        """The rest of a step, from the input part `zx` and the states:
-        `(output, new_states, gates)`."""
+    def hidden_part(self, h_prev, weights):
+        """The gate pre-activations that depend on the previous output."""
+        return ops.matmul(h_prev, weights["recurrent_kernel"])
+
+    def cell_update(self, zx, zh, c_prev, weights):
+        """The gate equations: `(h, c, gates)` from the input part `zx`, the
+        hidden part `zh` and `c_{t-1}`. Element-wise work only (and
+        reductions over the feature axis); reads `update_weights` only."""
         raise NotImplementedError
+
+    def output_part(self, h, weights):
+        """The step's output (and next hidden state) from `h`. Identity by
+        default."""
+        return h
+
+    def recurrent_part(self, zx, states, weights, recurrent_mask=None, cell_update=None):
+        """The rest of a step, from the input part `zx` and the states:
+        `(output, new_states, gates)`. `cell_update` replaces the cell's own
+        (the time loop passes its XLA-compiled one)."""
+        h_prev, c_prev = states
+        if recurrent_mask is not None:
+            h_prev = h_prev * recurrent_mask
+        update = cell_update or self.cell_update
+        h, c, gates = update(zx, self.hidden_part(h_prev, weights), c_prev, weights)
+        output = self.output_part(h, weights)
+        return output, [output, c], {**gates, "cell": c, "hidden": output}
 
     def equations(self, x, states, weights, recurrent_mask=None):
         """One step: `(output, new_states, gates)`; see the module docstring."""
@@ -239,6 +286,25 @@ class BaseLSTMCell(keras.layers.Layer):
             "seed": self.seed,
         }
         return {**super().get_config(), **config}
+
+
+#: Whether the training loop compiles each step's `cell_update` with XLA
+#: (`zoo.layers.fused`): on unless LSTM_ZOO_XLA_CELLS=0 or `set_xla_cells(False)`.
+_XLA_CELLS = {"enabled": os.environ.get("LSTM_ZOO_XLA_CELLS", "1") != "0"}
+
+
+def set_xla_cells(enabled: bool) -> None:
+    """Turns the XLA-compiled element-wise step of the TensorFlow training
+    loop on (the default) or off, for TensorFlow builds without XLA or to
+    compare. Both compute the same equations. Takes effect when a model's
+    step function is next traced. The environment variable
+    `LSTM_ZOO_XLA_CELLS=0` sets it off at import."""
+    _XLA_CELLS["enabled"] = bool(enabled)
+
+
+def xla_cells_enabled() -> bool:
+    """Whether training loops compile their element-wise step with XLA."""
+    return _XLA_CELLS["enabled"]
 
 
 #: While set (by `export.fusion.fusing`), `BaseLSTM.inner_loop` first offers
@@ -373,10 +439,19 @@ class BaseLSTM(keras.layers.RNN):
         # slower training at B=64, T=100, H=128).
         weights = cell.step_weights()
         sequences = cell.prepared(sequences, weights)
+        # The XLA step pays off in training, where it also shortens the
+        # backward loop; a forward pass alone runs faster op by op.
+        update = None
+        if override is None and training is True and xla_cells_enabled():
+            from zoo.layers.fused import fused_cell_update
+
+            update = fused_cell_update(cell)
 
         def step(x, states):
             zx = cell.input_part(x, weights)
-            output, new_states, _ = cell.recurrent_part(zx, states, weights, recurrent_mask)
+            output, new_states, _ = cell.recurrent_part(
+                zx, states, weights, recurrent_mask, cell_update=update
+            )
             return output, new_states
 
         return recurrence(

@@ -74,20 +74,15 @@ class CIFGLSTMCell(BaseLSTMCell):
                 constraint=self.bias_constraint,
             )
 
-    def recurrent_part(self, zx, states, weights, recurrent_mask=None):
-        h_prev, c_prev = states
-        if recurrent_mask is not None:
-            h_prev = h_prev * recurrent_mask
-        z = zx + ops.matmul(h_prev, weights["recurrent_kernel"])
-        z_i, z_c, z_o = ops.split(z, 3, axis=-1)
+    def cell_update(self, zx, zh, c_prev, weights):
+        z_i, z_c, z_o = ops.split(zx + zh, 3, axis=-1)
         i = self.recurrent_activation(z_i)
         f = 1.0 - i
         g = self.activation(z_c)
         o = self.recurrent_activation(z_o)
         c = f * c_prev + i * g
         h = o * self.activation(c)
-        gates = {"input_gate": i, "forget_gate": f, "candidate": g, "output_gate": o}
-        return h, [h, c], {**gates, "cell": c, "hidden": h}
+        return h, c, {"input_gate": i, "forget_gate": f, "candidate": g, "output_gate": o}
 
 
 @keras.saving.register_keras_serializable(package="zoo")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import initializers, ops
 
-from zoo.layers.base import BaseLSTM
+from zoo.layers.base import BaseLSTM, read_weight
 from zoo.layers.lstm import LSTMCell
 
 
@@ -13,7 +13,8 @@ def _rms_scale(x, epsilon):
     """`x / sqrt(mean(x²) + ε)` over the last axis, with a hand-written gradient.
 
     Autodiff of the composite expression emits about twice the ops of this
-    gradient; inside the time loop every op counts (about 8% of a training
+    gradient; in the op-by-op time loop (gradients taken outside training, or
+    `zoo.layers.set_xla_cells(False)`) every op counts (about 8% of a training
     step, measured). d/dx: `inv · (dy − y · mean(dy · y))`.
     """
 
@@ -133,34 +134,29 @@ class LayerNormLSTMCell(LSTMCell):
             shape=(self.units,), name="cell_beta", initializer=self.beta_initializer
         )
 
+    update_weights = ("recurrent_gamma", "cell_gamma", "cell_beta")
+
     def loop_weights(self):
         weights = super().loop_weights()
         centred = _centre_columns(weights["kernel"])
         # LN(x W) γ = (x W_c / σ) γ = (x / σ) (W_c γ), with σ² = mean((x W_c)²),
         # a scalar per step: the input's normaliser folds into the kernel and
         # σ² is the quadratic form x G xᵀ with G = W_c W_cᵀ / (4 units).
-        weights["kernel"] = centred * ops.convert_to_tensor(self.kernel_gamma)
+        weights["kernel"] = centred * read_weight(self.kernel_gamma)
         weights["kernel_gram"] = ops.matmul(centred, ops.transpose(centred)) / (4 * self.units)
         weights["recurrent_kernel"] = _centre_columns(weights["recurrent_kernel"])
         for name in ("recurrent_gamma", "cell_gamma", "cell_beta"):
-            weights[name] = ops.convert_to_tensor(getattr(self, name))
+            weights[name] = read_weight(getattr(self, name))
         return weights
 
     def prepare_inputs(self, x, weights):
         variance = ops.sum(ops.matmul(x, weights["kernel_gram"]) * x, axis=-1, keepdims=True)
         return x * ops.rsqrt(variance + self.epsilon)
 
-    def recurrent_part(self, zx, states, weights, recurrent_mask=None):
-        h_prev, c_prev = states
-        if recurrent_mask is not None:
-            h_prev = h_prev * recurrent_mask
+    def cell_update(self, zx, zh, c_prev, weights):
         eps = self.epsilon
-        # recurrent_kernel is centred by loop_weights: h @ kernel has mean 0.
-        z = (
-            zx
-            + _rms_scale(ops.matmul(h_prev, weights["recurrent_kernel"]), eps)
-            * weights["recurrent_gamma"]
-        )
+        # recurrent_kernel is centred by loop_weights: zh has mean 0.
+        z = zx + _rms_scale(zh, eps) * weights["recurrent_gamma"]
         z_i, z_f, z_c, z_o = ops.split(z, 4, axis=-1)
         i = self.recurrent_activation(z_i)
         f = self.recurrent_activation(z_f)
@@ -169,8 +165,7 @@ class LayerNormLSTMCell(LSTMCell):
         c = f * c_prev + i * g
         c_norm = _standardize(c, eps) * weights["cell_gamma"] + weights["cell_beta"]
         h = o * self.activation(c_norm)
-        gates = {"input_gate": i, "forget_gate": f, "candidate": g, "output_gate": o}
-        return h, [h, c], {**gates, "cell": c, "hidden": h}
+        return h, c, {"input_gate": i, "forget_gate": f, "candidate": g, "output_gate": o}
 
     def get_config(self):
         config = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import constraints, initializers, ops, regularizers
 
-from zoo.layers.base import BaseLSTM
+from zoo.layers.base import BaseLSTM, read_weight
 from zoo.layers.lstm import LSTMCell
 
 
@@ -75,26 +75,23 @@ class PeepholeLSTMCell(LSTMCell):
             )
             setattr(self, f"{gate}_peephole", weight)
 
+    update_weights = ("input_peephole", "forget_peephole", "output_peephole")
+
     def loop_weights(self):
         weights = super().loop_weights()
         for gate in ("input", "forget", "output"):
-            weights[f"{gate}_peephole"] = ops.convert_to_tensor(getattr(self, f"{gate}_peephole"))
+            weights[f"{gate}_peephole"] = read_weight(getattr(self, f"{gate}_peephole"))
         return weights
 
-    def recurrent_part(self, zx, states, weights, recurrent_mask=None):
-        h_prev, c_prev = states
-        if recurrent_mask is not None:
-            h_prev = h_prev * recurrent_mask
-        z = zx + ops.matmul(h_prev, weights["recurrent_kernel"])
-        z_i, z_f, z_c, z_o = ops.split(z, 4, axis=-1)
+    def cell_update(self, zx, zh, c_prev, weights):
+        z_i, z_f, z_c, z_o = ops.split(zx + zh, 4, axis=-1)
         i = self.recurrent_activation(z_i + weights["input_peephole"] * c_prev)
         f = self.recurrent_activation(z_f + weights["forget_peephole"] * c_prev)
         g = self.activation(z_c)
         c = f * c_prev + i * g
         o = self.recurrent_activation(z_o + weights["output_peephole"] * c)
         h = o * self.activation(c)
-        gates = {"input_gate": i, "forget_gate": f, "candidate": g, "output_gate": o}
-        return h, [h, c], {**gates, "cell": c, "hidden": h}
+        return h, c, {"input_gate": i, "forget_gate": f, "candidate": g, "output_gate": o}
 
     def get_config(self):
         config = {

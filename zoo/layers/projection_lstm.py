@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import constraints, initializers, ops, regularizers
 
-from zoo.layers.base import BaseLSTM, check_units
+from zoo.layers.base import BaseLSTM, check_units, read_weight
 from zoo.layers.lstm import LSTMCell
 
 
@@ -90,13 +90,11 @@ class ProjectionLSTMCell(LSTMCell):
 
     def loop_weights(self):
         weights = super().loop_weights()
-        weights["projection_kernel"] = ops.convert_to_tensor(self.projection_kernel)
+        weights["projection_kernel"] = read_weight(self.projection_kernel)
         return weights
 
-    def recurrent_part(self, zx, states, weights, recurrent_mask=None):
-        h, (_, c), gates = super().recurrent_part(zx, states, weights, recurrent_mask)
-        r = ops.matmul(h, weights["projection_kernel"])
-        return r, [r, c], {**gates, "hidden": r}
+    def output_part(self, h, weights):
+        return ops.matmul(h, weights["projection_kernel"])
 
     def get_config(self):
         config = {

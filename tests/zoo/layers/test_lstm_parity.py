@@ -131,8 +131,9 @@ def test_dropout_is_off_at_inference():
     assert not np.allclose(np.asarray(ours(x, training=True)), np.asarray(ours(x)), atol=1e-3)
 
 
+@pytest.mark.parametrize("training", [False, True])  # True: the XLA step
 @pytest.mark.parametrize("mask", [False, True])
-def test_gradients(mask):
+def test_gradients(mask, training):
     ref, ours = pair(return_sequences=True)
     x = tf.constant(np.random.default_rng(9).normal(size=(3, 6, 5)).astype("float32"))
     m = (
@@ -144,7 +145,7 @@ def test_gradients(mask):
     for layer in (ref, ours):
         with tf.GradientTape() as tape:
             tape.watch(x)
-            y = layer(x, mask=m)
+            y = layer(x, mask=m, training=training)
             loss = tf.reduce_sum(y * tf.linspace(0.1, 1.0, 6)[None, :, None])
         grads.append(tape.gradient(loss, [x, *layer.trainable_variables]))
     for a, b in zip(*grads):
