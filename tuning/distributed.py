@@ -72,7 +72,8 @@ def wait_for_oracle(address: str, timeout: float) -> None:
         OracleUnreachableError: nothing answered within `timeout` seconds.
     """
     import grpc
-    from keras_tuner.src.distribute import oracle_client
+
+    from tuning import compat
 
     host, port = parse_address(address)
     channel = grpc.insecure_channel(f"{host}:{port}")
@@ -86,7 +87,7 @@ def wait_for_oracle(address: str, timeout: float) -> None:
         ) from None
     finally:
         channel.close()
-    oracle_client.TIMEOUT = RPC_TIMEOUT  # keras-tuner's default is an hour per call
+    compat.set_rpc_timeout(RPC_TIMEOUT)  # keras-tuner's default is an hour per call
 
 
 def lost_oracle(address: str, error: BaseException) -> OracleUnreachableError:
@@ -102,13 +103,12 @@ def serve(oracle, address: str, poll: float = 0.2) -> None:
     from concurrent import futures
 
     import grpc
-    from keras_tuner.src import protos
-    from keras_tuner.src.distribute.oracle_chief import OracleServicer, exit_chief
+
+    from tuning import compat
 
     host, port = parse_address(address)
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=1))
-    servicer = OracleServicer(oracle)
-    protos.get_service_grpc().add_OracleServicer_to_server(servicer, server)
+    servicer = compat.add_oracle_service(server, oracle)
     try:
         bound = server.add_insecure_port(f"{host}:{port}")
     except RuntimeError:
@@ -117,7 +117,7 @@ def serve(oracle, address: str, poll: float = 0.2) -> None:
         raise SearchInputError(f"the chief cannot listen on {host}:{port} (is the port in use?).")
     server.start()
     try:
-        while not (servicer.stop_triggered and exit_chief(oracle)):
+        while not (servicer.stop_triggered and compat.chief_may_exit(oracle)):
             time.sleep(poll)
     finally:
         server.stop(grace=2).wait()

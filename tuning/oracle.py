@@ -23,7 +23,6 @@ distributed search:
 from __future__ import annotations
 
 import copy
-import functools
 import glob
 import importlib.util
 import json
@@ -33,19 +32,18 @@ from collections.abc import Callable
 from typing import Any
 
 import keras_tuner
-from keras_tuner.src.engine import metrics_tracking
-from keras_tuner.src.engine import trial as trial_module
-from keras_tuner.src.engine.oracle import synchronized
 
+from tuning import compat
 from tuning.budget import Deadline
 from tuning.pruning import MedianStoppingRule
 from tuning.results import atomic_write_text
 
-TrialStatus = trial_module.TrialStatus
+TrialStatus = compat.TrialStatus
+synchronized = compat.synchronized
 _TERMINAL = (TrialStatus.COMPLETED, TrialStatus.FAILED)
 
 
-class ZooOracle:
+class ZooOracle(compat.OracleHooks):
     """Mixin over a keras-tuner `Oracle` (see the module docstring).
 
     Args:
@@ -81,19 +79,20 @@ class ZooOracle:
         if tuner_id not in self.ongoing_trials and self.deadline.expired():
             self.stopped_by_budget = True
             self.tuner_ids.discard(tuner_id)
-            return trial_module.Trial(self.get_space(), status=TrialStatus.STOPPED)
+            return compat.Trial(self.get_space(), status=TrialStatus.STOPPED)
         resuming = tuner_id in self.ongoing_trials
-        retry = self._retry_queue[-1] if self._retry_queue else None
+        queue = compat.retry_queue(self)
+        retry = queue[-1] if queue else None
         trial = super().create_trial(tuner_id)
         if trial.status == TrialStatus.RUNNING and not resuming:
             record = self.records.setdefault(trial.trial_id, {})
             if trial.trial_id == retry:  # a fresh start: drop the failed run's epochs
-                trial.metrics = metrics_tracking.MetricsTracker()
+                trial.metrics = compat.MetricsTracker()
                 trial.score, trial.best_step = None, 0
                 for key in ("pruned", "budget_cut", "seconds"):
                     record.pop(key, None)
             record.update(tuner_id=tuner_id, started=time.time(), runs=record.get("runs", 0) + 1)
-            self._save_trial(trial)
+            self.write_trial(trial)
             if self.announce:
                 print(f"trial {trial.trial_id} -> {tuner_id}: {_values(trial)}", flush=True)
         return trial
@@ -158,18 +157,19 @@ class ZooOracle:
         return dict(self.records.get(trial_id, {}))
 
     # -- persistence ----------------------------------------------------------------
-    def _save_trial(self, trial):
+    def write_trial(self, trial) -> None:
         state = trial.get_state()
         state["zoo"] = self.records.get(trial.trial_id, {})
-        path = os.path.join(self._get_trial_dir(trial.trial_id), "trial.json")
+        path = os.path.join(compat.trial_dir(self, trial.trial_id), "trial.json")
         atomic_write_text(path, json.dumps(state))
 
     def save(self) -> None:
-        atomic_write_text(self._get_oracle_fname(), json.dumps(self.get_state()))
+        atomic_write_text(compat.oracle_file(self), json.dumps(self.get_state()))
 
     def reload(self) -> None:
         super().reload()
-        for path in glob.glob(os.path.join(self._project_dir, "trial_*", "trial.json")):
+        pattern = os.path.join(compat.project_dir(self), "trial_*", "trial.json")
+        for path in glob.glob(pattern):
             with open(path) as handle:
                 state = json.load(handle)
             self.records[state["trial_id"]] = dict(state.get("zoo") or {})
@@ -179,23 +179,24 @@ class ZooOracle:
         """Makes a reloaded state consistent with the trial files; returns the ids of the
         interrupted trials queued again."""
         queued = []
+        retry = compat.retry_queue(self)
         for trial_id in sorted(self.trials):
             trial = self.trials[trial_id]
             if trial_id not in self.start_order:
                 self.start_order.append(trial_id)
             if trial.status in _TERMINAL:  # ended, even if oracle.json missed it
-                self._retry_queue = [t for t in self._retry_queue if t != trial_id]
+                retry = [t for t in retry if t != trial_id]
                 if trial_id not in self.end_order:
                     self.end_order.append(trial_id)
-            elif trial_id not in self._retry_queue:  # RUNNING when the process died
+            elif trial_id not in retry:  # RUNNING when the process died
                 queued.append(trial_id)
             if trial.hyperparameters.values:
-                self._record_values(trial)
+                compat.record_values(self, trial)
         # keras-tuner pops the queue from its end: the lowest id runs first.
-        self._retry_queue = sorted(set(self._retry_queue) | set(queued), reverse=True)
-        for trial_id in self._retry_queue:
+        compat.set_retry_queue(self, sorted(set(retry) | set(queued), reverse=True))
+        for trial_id in compat.retry_queue(self):
             trial = self.trials[trial_id]
-            trial.metrics = metrics_tracking.MetricsTracker()
+            trial.metrics = compat.MetricsTracker()
             trial.score, trial.best_step = None, 0
         if isinstance(self, keras_tuner.oracles.GridSearchOracle):
             self._restore_grid()
@@ -203,17 +204,8 @@ class ZooOracle:
 
     def _restore_grid(self) -> None:
         """Grid search keeps its visiting order out of oracle.json: rebuild it."""
-        from keras_tuner.src.tuners.gridsearch import LinkedList
-
         tried = [t for t in self.start_order if self.trials[t].hyperparameters.values]
-        values = {t: self.trials[t].hyperparameters.values for t in tried}
-        order = sorted(
-            tried, key=functools.cmp_to_key(lambda a, b: self._compare(values[a], values[b]))
-        )
-        self._ordered_ids = LinkedList()
-        for trial_id in order:
-            self._ordered_ids.insert(trial_id)
-        self._populate_next = list(tried)
+        compat.restore_grid_order(self, tried)
 
 
 def describe_end(trial: Any, record: dict[str, Any], objective: str = "score") -> str:

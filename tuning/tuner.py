@@ -18,16 +18,16 @@ from pathlib import Path
 from typing import Any
 
 import keras_tuner
-from keras_tuner.src.engine import tuner_utils
-from keras_tuner.src.engine.trial import TrialStatus
 
+from tuning import compat
+from tuning.compat import TrialStatus
 from tuning.results import atomic_write_text
 
 #: Where each trial's fitted zoo model goes, inside its trial directory.
 TRIAL_MODEL_DIR = "zoo_model"
 
 
-class ZooTuner(keras_tuner.Tuner):
+class ZooTuner(compat.TunerHooks, keras_tuner.Tuner):
     """A keras-tuner `Tuner` over a `ZooHyperModel` and a `ZooOracle` (see the module).
 
     Args:
@@ -76,19 +76,18 @@ class ZooTuner(keras_tuner.Tuner):
             kwargs["epochs"] = hp.values["tuner/epochs"]
             kwargs["initial_epoch"] = hp.values["tuner/initial_epoch"]
         objective = self.oracle.objective
-        checkpoint = tuner_utils.SaveBestEpoch(
-            objective=objective, filepath=self._get_checkpoint_fname(trial.trial_id)
+        checkpoint = compat.SaveBestEpoch(
+            objective=objective, filepath=self.checkpoint_path(trial.trial_id)
         )
         original = kwargs.pop("callbacks", [])
         results, best = [], None
         for execution in range(self.executions_per_trial):
             self.hypermodel.execution = self._execution = execution
             copied = copy.copy(kwargs)
-            callbacks = self._deepcopy_callbacks(original)
-            self._configure_tensorboard_dir(callbacks, trial, execution)
-            callbacks += [tuner_utils.TunerCallback(self, trial), checkpoint]
+            callbacks = self.trial_callbacks(original, trial, execution)
+            callbacks += [compat.TunerCallback(self, trial), checkpoint]
             copied["callbacks"] = callbacks
-            metrics = self._build_and_fit_model(trial, *args, **copied)
+            metrics = self.build_and_fit(trial, *args, **copied)
             results.append(metrics)
             value = objective.get_value(metrics)
             if best is None or objective.better_than(value, best[0]):
@@ -100,10 +99,9 @@ class ZooTuner(keras_tuner.Tuner):
         self.trials_run.append(trial.trial_id)
         return results
 
-    def _build_hypermodel(self, hp):
-        model = super()._build_hypermodel(hp)
+    def after_build(self, model, hp):
         if "tuner/trial_id" in hp.values:  # Hyperband: continue from the earlier round
-            model.load_weights(self._get_checkpoint_fname(hp.values["tuner/trial_id"]))
+            model.load_weights(self.checkpoint_path(hp.values["tuner/trial_id"]))
         return model
 
     def on_epoch_end(self, trial, model, epoch, logs=None) -> None:
@@ -160,9 +158,9 @@ class ZooTuner(keras_tuner.Tuner):
         return "stopped by the oracle (pruned, or the time budget is spent)"
 
     def save(self) -> None:
-        if not self._is_worker():
+        if not self.is_worker():
             self.oracle.save()
-        atomic_write_text(self._get_tuner_fname(), json.dumps(self.get_state()))
+        atomic_write_text(self.tuner_file(), json.dumps(self.get_state()))
 
 
 def _fmt(value: Any) -> str:
