@@ -151,7 +151,7 @@ def main() -> None:
         args.data_dir,
         minutes=args.minutes,
         seed=args.seed,
-        overrides=parse_overrides(args.set),
+        overrides=parse_overrides(args.set, NAME),
         max_pairs=args.max_pairs,
         out=args.out,
         anneal=args.anneal,

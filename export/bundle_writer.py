@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from export.bundle import BUNDLE_FORMAT, BUNDLE_VERSION, MANIFEST, BundleError, sha256
+from export.bundle import (
+    BUNDLE_FORMAT,
+    BUNDLE_VERSION,
+    MANIFEST,
+    BundleError,
+    sealed_text,
+    sha256,
+)
 
 REFERENCE_BATCH = 3
 REFERENCE_SEED = 1234
@@ -49,25 +54,34 @@ def write_test_data(directory: Path, inputs, outputs, input_names, output_names)
             (directory / f"{prefix}_{index}.pb").write_bytes(proto.SerializeToString())
 
 
-def _check_destination(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise BundleError(f"{out} exists and is not a directory")
-    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
-        raise BundleError(
-            f"{out} is a non-empty directory that is not an lstm-zoo bundle; "
-            "choose another --out (nothing was written)"
-        )
+def _check_destination(out: Path, overwrite: bool = True) -> None:
+    """`out` may receive a bundle (see `zoo.outputs.check_destination`): not the working
+    directory, its parents or home, not a file, not a non-empty folder without our
+    `.lstm-zoo` marker; an earlier bundle of ours only when `overwrite`."""
+    from zoo import outputs
+
+    try:
+        outputs.check_destination(out, outputs.BUNDLE, overwrite=overwrite)
+    except outputs.OutputError as error:
+        raise BundleError(f"{error} Nothing was written.") from None
 
 
-def _replace(staging: Path, out: Path) -> None:
-    """Moves `staging` to `out`, replacing an earlier bundle there."""
-    if out.exists():
-        trash = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-        os.replace(out, trash / out.name)
-        os.replace(staging, out)
-        shutil.rmtree(trash, ignore_errors=True)
-    else:
-        os.replace(staging, out)
+def _staging(out: Path) -> Path:
+    """The marked staging folder `.NAME.staging.PID-*` beside `out` (stale ones of
+    killed exports are removed first)."""
+    from zoo import outputs
+
+    return outputs.new_staging(out, outputs.BUNDLE)
+
+
+def _replace(staging: Path, out: Path, overwrite: bool = True) -> None:
+    """Moves `staging` to `out`, replacing an earlier bundle of ours there."""
+    from zoo import outputs
+
+    try:
+        outputs.replace_dir(staging, out, outputs.BUNDLE, overwrite=overwrite)
+    except outputs.OutputError as error:
+        raise BundleError(str(error)) from None
 
 
 def _graph_entry(spec, converted, staging: Path, opset: int, props: dict) -> dict[str, Any]:
@@ -129,18 +143,21 @@ def to_onnx(
     opset: int | None = None,
     streaming: bool = False,
     samples: Any = None,
+    overwrite: bool = True,
 ) -> Path:
     """Exports a fitted zoo model (or a saved model directory) to a bundle.
 
     Args:
         model: a `ZooModel`, or the directory `ZooModel.save` wrote.
-        out_dir: the bundle directory; an earlier bundle there is replaced,
-            any other non-empty directory is refused.
+        out_dir: the bundle directory; an earlier bundle of ours there (it carries
+            the `.lstm-zoo` marker) is replaced when `overwrite`; any other non-empty
+            directory, the working directory, its parents and home are refused.
         opset: the ONNX opset (default `export.convert.DEFAULT_OPSET`).
         streaming: also export a forecaster's `stream` graph (explicit h and
             c states, one step at a time).
         samples: raw inputs (texts, a series, sentences) for the real-sample
             reference data; default: the family's embedded test split.
+        overwrite: replace an earlier bundle at `out_dir` (False: refuse it).
 
     Returns:
         The bundle path. The bundle is built in a staging directory beside
@@ -157,11 +174,10 @@ def to_onnx(
     if model.network is None:
         raise ValueError(f"model {model.name!r} has not been fitted: nothing to export")
     out = Path(out_dir)
-    _check_destination(out)
+    _check_destination(out, overwrite)
     opset = opset or DEFAULT_OPSET
     specs = graphs_for(model, streaming=streaming, samples=samples)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging.", dir=out.parent))
+    staging = _staging(out)
     try:
         graphs = {}
         for spec in specs:
@@ -178,18 +194,39 @@ def to_onnx(
             "preprocessing": model.preprocessing_state(),
             "graphs": graphs,
             "streaming": "stream" in graphs,
-            "source_model": str(source) if source else None,
+            "source_model": _source_record(source),
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "versions": _versions(),
+            "files": _digests(staging),
         }
-        (staging / MANIFEST).write_text(
-            json.dumps(manifest, indent=2, default=_json_default) + "\n"
-        )
-        _replace(staging, out)
+        (staging / MANIFEST).write_text(sealed_text(manifest, default=_json_default))
+        _replace(staging, out, overwrite)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return out
+
+
+def _source_record(source: Path | None) -> dict[str, str] | None:
+    """The exported model directory's name (never its absolute path) and the
+    digest of its `model.keras`, so `verify` can find it beside the bundle and
+    know it is the same model."""
+    if source is None:
+        return None
+    from zoo.models.base import MODEL_FILE
+
+    return {"directory": source.name, "sha256": sha256(source / MODEL_FILE)}
+
+
+def _digests(staging: Path) -> dict[str, dict[str, Any]]:
+    """`{relative path: {"sha256", "size"}}` of every file written so far (the
+    manifest, written last, is covered by its own seal)."""
+    files = {}
+    for path in sorted(staging.rglob("*")):
+        relative = path.relative_to(staging).as_posix()
+        if path.is_file() and not path.is_symlink() and relative != MANIFEST:
+            files[relative] = {"sha256": sha256(path), "size": path.stat().st_size}
+    return files
 
 
 def _json_default(value):

@@ -11,7 +11,13 @@ from typing import Any
 
 import numpy as np
 
-from export.bundle import read_manifest
+from export.bundle import (
+    MANIFEST,
+    BundleError,
+    BundleIntegrityError,
+    read_bundle_file,
+    read_manifest,
+)
 
 
 @dataclass
@@ -118,16 +124,79 @@ def compare(expected: np.ndarray, actual: np.ndarray, atol: float, rtol: float):
     return float(diff.max()), float((diff / np.maximum(np.abs(expected), 1e-6)).max()), ok
 
 
-def read_test_set(directory: Path) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """The `input_*.pb` and `output_*.pb` arrays of one test data set."""
+def read_test_set(
+    bundle: Path, manifest: dict[str, Any], graph: str, index: int
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The `input_<i>.pb` and `output_<i>.pb` arrays of test data set `index`
+    of `graph`: exactly the files the manifest lists, each checked against
+    its digest as it is read (a stray extra file is never used).
+
+    Raises:
+        BundleIntegrityError: a file is missing, modified or not a tensor.
+    """
     import onnx
     from onnx import numpy_helper
 
-    def load(prefix):
-        files = sorted(directory.glob(f"{prefix}_*.pb"), key=lambda p: int(p.stem.split("_")[1]))
-        return [numpy_helper.to_array(onnx.load_tensor(str(f))) for f in files]
+    entry = manifest["graphs"][graph]
+    folder = entry["file"].rpartition("/")[0]
+    base = f"{folder}/test_data_set_{index}" if folder else f"test_data_set_{index}"
 
-    return load("input"), load("output")
+    def load(prefix: str, count: int) -> list[np.ndarray]:
+        arrays = []
+        for position in range(count):
+            relative = f"{base}/{prefix}_{position}.pb"
+            data = read_bundle_file(bundle, manifest, relative, f"graphs.{graph}.test_data_sets")
+            try:
+                arrays.append(numpy_helper.to_array(onnx.load_tensor_from_string(data)))
+            except Exception as error:  # protobuf and onnx raise several types
+                raise BundleIntegrityError(
+                    f"{bundle / relative}: not an ONNX tensor ({type(error).__name__})"
+                ) from None
+        return arrays
+
+    return load("input", len(entry["inputs"])), load("output", len(entry["outputs"]))
+
+
+def inspect_graph(
+    bundle: Path, manifest: dict[str, Any], name: str
+) -> tuple[str, dict[str, int], Any]:
+    """`(checker verdict, node counts, OnnxGraph or None)` of one graph.
+
+    The counts are recounted from the graph itself, never taken from the
+    manifest; a manifest that claims other counts, a graph whose metadata or
+    inputs are not the manifest's, or a graph the full checker refuses makes
+    the verdict a failure.
+    """
+    import onnx
+
+    from export.convert import op_counts
+    from export.runtime.graph import OnnxGraph
+
+    entry = manifest["graphs"][name]
+    data = read_bundle_file(bundle, manifest, entry["file"], f"graphs.{name}.file")
+    problems = []
+    try:
+        proto = onnx.load_model_from_string(data)
+        onnx.checker.check_model(proto, full_check=True)
+        counts = op_counts(proto)
+    except Exception as error:  # the checker and protobuf raise several types
+        text = " ".join(str(error).split())[:300] or type(error).__name__
+        problems.append(f"{bundle / entry['file']}: {text}")
+        counts = {}
+    nodes = {"lstm": counts.get("LSTM", 0), "loop": counts.get("Loop", 0)}
+    claimed = {"lstm": entry["lstm_nodes"], "loop": entry["loop_nodes"]}
+    if not problems and nodes != claimed:
+        problems.append(
+            f"{bundle / entry['file']}: the graph has {nodes['lstm']} LSTM and {nodes['loop']} "
+            f"Loop node(s), the manifest says {claimed['lstm']} and {claimed['loop']}"
+        )
+    graph = None
+    try:
+        graph = OnnxGraph.from_bundle(bundle, manifest, name)
+    except BundleError as error:
+        problems.append(str(error))
+    verdict = "ok" if not problems else "failed: " + "; ".join(problems)
+    return verdict, nodes, graph
 
 
 def median_ms(call, repeats: int) -> float:
@@ -141,15 +210,30 @@ def median_ms(call, repeats: int) -> float:
     return float(np.median(times))
 
 
-def _keras_model(manifest, model):
+def _keras_model(bundle: Path, manifest, model, notes: list[str]):
+    """The Keras model to compare with: `model`, else the exported model
+    directory if it lies beside the bundle, under the recorded name, with the
+    recorded digest of its `model.keras` (no absolute path is recorded)."""
     import zoo
+    from export.bundle import sha256
+    from zoo.models.base import MODEL_FILE, STATE_FILE
 
     if model is not None:
         return model if isinstance(model, zoo.ZooModel) else zoo.load_model(model)
     source = manifest.get("source_model")
-    if source and Path(source, "zoo_model.json").is_file():
-        return zoo.load_model(source)
-    return None
+    if not source:
+        return None
+    candidate = Path(bundle).absolute().parent / source["directory"]
+    network = candidate / MODEL_FILE
+    if not (candidate / STATE_FILE).is_file() or not network.is_file() or network.is_symlink():
+        return None
+    if sha256(network) != source["sha256"]:
+        notes.append(
+            f"{candidate} is not the model this bundle was exported from (its {MODEL_FILE} "
+            "differs): not compared with it"
+        )
+        return None
+    return zoo.load_model(candidate)
 
 
 def verify(
@@ -177,36 +261,35 @@ def verify(
     log-probabilities (|x| ~ 20): their float32 rounding alone (relative
     ~6e-6 measured) exceeds an absolute 1e-5.
     """
-    import onnx
-
     from export.families import graphs_for
-    from export.runtime.graph import OnnxGraph
+    from export.runtime.graph import InputError
+    from zoo.models.loading import model_from_state
 
     bundle = Path(bundle)
     manifest = read_manifest(bundle)
+    model_from_state(manifest, bundle / MANIFEST, BundleIntegrityError)  # registered, valid
     report = VerifyReport(bundle=str(bundle), atol=atol, rtol=rtol)
     graphs = {}
     for name, entry in manifest["graphs"].items():
-        path = bundle / entry["file"]
-        try:
-            onnx.checker.check_model(str(path), full_check=True)
-            report.checker[name] = "ok"
-        except Exception as error:  # the checker raises several types
-            report.checker[name] = f"failed: {error}"
-        report.nodes[name] = {"lstm": entry["lstm_nodes"], "loop": entry["loop_nodes"]}
-        graphs[name] = OnnxGraph(path, entry, name)
+        report.checker[name], report.nodes[name], graph = inspect_graph(bundle, manifest, name)
+        if graph is None:
+            continue
+        graphs[name] = graph
         names = [i["name"] for i in entry["inputs"]]
         for index in range(entry["test_data_sets"]):
-            directory = path.parent / f"test_data_set_{index}"
-            inputs, outputs = read_test_set(directory)
-            actual = graphs[name].run(dict(zip(names, inputs, strict=True)))
+            inputs, outputs = read_test_set(bundle, manifest, name, index)
+            try:
+                actual = graph.run(dict(zip(names, inputs, strict=True)))
+            except InputError as error:
+                report.checker[name] = f"failed: reference set {index}: {error}"
+                break
             kind = "real" if entry["real_samples"] and index == 0 else "random"
             for out_name, e, a in zip(entry["outputs"], outputs, actual, strict=True):
                 err, rel, ok = compare(e, a, atol, rtol)
                 label = f"reference set {index} ({kind})"
                 report.checks.append(OutputCheck(name, out_name, label, err, rel, ok))
 
-    keras_model = _keras_model(manifest, model)
+    keras_model = _keras_model(bundle, manifest, model, report.notes)
     if keras_model is None:
         report.notes.append(
             "the Keras model was not found (pass --model): compared with the stored reference "
@@ -217,12 +300,12 @@ def verify(
     if keras_model is not None:
         specs = {s.name: s for s in graphs_for(keras_model, manifest["streaming"], samples=False)}
         for name, spec in specs.items():
+            if name not in graphs:
+                continue
             entry = manifest["graphs"][name]
             feed_sets = [("fresh random", spec.random_feeds(4, rng))]
             if entry["real_samples"]:
-                inputs, _ = read_test_set(
-                    bundle / entry["file"].rsplit("/", 1)[0] / "test_data_set_0"
-                )
+                inputs, _ = read_test_set(bundle, manifest, name, 0)
                 names = [i["name"] for i in entry["inputs"]]
                 feed_sets.append(
                     ("real samples, live Keras", dict(zip(names, inputs, strict=True)))

@@ -15,6 +15,8 @@ from typing import Any
 
 _LAZY = {
     "search": "tuning.run",
+    "SearchConfig": "tuning.config",
+    "ConfigError": "tuning.config",
     "SearchResult": "tuning.result",
     "hypermodel_for": "tuning.hypermodels",
     "ZooHyperModel": "tuning.hypermodels",

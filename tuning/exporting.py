@@ -29,6 +29,6 @@ def export_best(result: Any, opset: int | None = None) -> Any:
             f"ONNX export is not available: the export package has no {missing[0]}() yet."
         )
     bundle = export.to_onnx(result.best_model_dir, Path(result.project_dir) / BUNDLE, opset=opset)
-    report = export.verify(bundle)
+    report = export.verify(bundle, model=result.best_model_dir)
     result.export_report = report
     return report

@@ -16,128 +16,106 @@ Running the same search again resumes it.
 from __future__ import annotations
 
 import os
-import shutil
 import time
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tuning.budget import Deadline, format_duration, parse_duration
+from tuning.budget import Deadline, format_duration
+from tuning.config import SearchConfig
+from tuning.projects import (
+    check_directory,
+    check_project,
+    check_project_name,
+    check_resume,
+    data_fingerprint,
+    prepare_folders,
+    remove_project,
+)
 from tuning.pruning import MedianStoppingRule
 from tuning.result import SearchResult
-from tuning.validation import (
-    MANIFEST,
-    check_distributed,
-    check_positive,
-    check_project,
-    check_tuner,
-)
+from tuning.validation import MANIFEST
 
 
 def search(
-    name: str,
+    config: SearchConfig | str,
     data: Any = None,
     *,
-    tuner: str = "random",
-    max_trials: int = 10,
-    max_epochs: int = 5,
-    time_budget: str | float | None = None,
-    executions_per_trial: int = 1,
-    directory: str | os.PathLike[str] = "runs/tuning",
-    project: str | None = None,
-    overwrite: bool = False,
-    seed: int = 0,
-    fixed: dict[str, Any] | None = None,
-    prune: bool = True,
-    prune_startup_trials: int = 3,
-    prune_warmup_epochs: int = 1,
-    baseline: bool = True,
-    distributed: str | None = None,
-    oracle: str | None = None,
-    tuner_id: str | None = None,
-    connect_timeout: float = 60.0,
-    verbose: int | str = 0,
     echo: Callable[..., None] = print,
+    **options: Any,
 ) -> SearchResult:
-    """Searches the hyperparameters of the registered model `name`.
+    """Searches the hyperparameters of a registered model.
 
     Args:
-        name: a registry name ("sentiment-lstm", "forecast-lstm", ...).
+        config: a `SearchConfig`, or a registry name ("sentiment-lstm", ...) with the
+            config's other fields as keyword `options` (tuner, max_trials, max_epochs,
+            time_budget, directory, project, overwrite, seed, fixed, prune, baseline,
+            distributed, oracle, ...; see `SearchConfig`).
         data: a path (read with the family's `load_data`), the training data itself, or
             None for the family's embedded default (`default_data()`).
-        tuner: "random", "bayesian", "hyperband" or "grid" (keras-tuner's own).
-        max_trials: trials in all (a resumed search counts the earlier ones).
-        max_epochs: epochs per trial (Hyperband: the most a trial gets).
-        time_budget: "90s", "30m", "1h30m" or seconds: no trial starts after it, and
-            running trials stop at their next epoch.
-        executions_per_trial: trainings per trial, averaged.
-        directory, project: the project is `directory/project` (default project: `name`).
-        overwrite: delete an existing project first (otherwise it is resumed).
-        seed: seeds the tuner's sampling and the data split.
-        fixed: hyperparameters held fixed (a searched one becomes `hp.Fixed`).
-        prune, prune_startup_trials, prune_warmup_epochs: median-stopping pruning.
-        baseline: also train the default hyperparameters (once per project).
-        distributed, oracle, tuner_id, connect_timeout: "chief" or "worker" of a
-            keras-tuner distributed search at `oracle` ("HOST:PORT").
-        verbose: Keras verbosity of each fit (0: only our lines per epoch).
         echo: where progress lines go.
+
+    The project is `directory/project`. Neither may be the working directory, its parents
+    or home; a non-empty `directory` must be ours unless `overwrite`, and `overwrite` only
+    removes a project folder that lstm-zoo created (it carries the `.lstm-zoo` marker). A
+    resume on other data or with other options is refused.
 
     Returns:
         A `SearchResult`; the results files are in `result.project_dir`.
-    """
-    import zoo
 
+    Raises:
+        ConfigError: a bad option, named; `SearchInputError` for the project's folders.
+    """
+    if not isinstance(config, SearchConfig):
+        config = SearchConfig(config, **options)
+    elif options:
+        config = config.replace(**options)
     started = time.time()
-    card = zoo.model_card(name)  # UnknownModelError, with suggestions
-    check_tuner(tuner)
-    for option, value in (
-        ("--max-trials", max_trials),
-        ("--max-epochs", max_epochs),
-        ("--executions-per-trial", executions_per_trial),
-    ):
-        check_positive(option, value)
-    budget = parse_duration(time_budget)
-    check_distributed(distributed, oracle, tuner_id)
     rule = None
-    if prune:  # checked now; its direction is the hypermodel's objective's (set below)
-        rule = MedianStoppingRule("min", prune_startup_trials, prune_warmup_epochs)
-    if not connect_timeout > 0:
-        raise ValueError(f"--connect-timeout must be positive; received {connect_timeout!r}.")
-    unknown = sorted(set(fixed or {}) - set(card["hyperparameters"]))
-    if unknown:
-        raise ValueError(
-            f"{name} has no hyperparameter {unknown[0]!r}; "
-            f"known: {', '.join(sorted(card['hyperparameters']))}."
-        )
-    project = project or name
-    project_dir = Path(directory) / project
-    worker = distributed == "worker"
-    check_project(project_dir, name, tuner, overwrite and not worker)
-    train = _training_data(name, data, seed, fixed)
+    if config.prune:  # its direction is the hypermodel's objective's (set in _run)
+        rule = MedianStoppingRule("min", config.prune_startup_trials, config.prune_warmup_epochs)
+    project = check_project_name(config.project)
+    directory = config.directory
+    project_dir = directory / project
+    worker = config.role == "worker"
+    check_directory(directory, config.overwrite)
+    check_project(project_dir, config.model, config.tuner, config.overwrite and not worker)
+    train = _training_data(config.model, data, config.seed, config.fixed)
+    source = _Source(
+        train=train,
+        path=data if _is_path(data) else None,
+        sha256=data_fingerprint(data, config.model, config.seed),  # None for data in memory
+    )
 
     from tuning.distributed import distributed_environment
 
-    with distributed_environment(distributed, oracle, tuner_id) as this_id:
+    with distributed_environment(config.distributed, config.oracle, config.tuner_id) as this_id:
         if worker:
             from tuning.distributed import wait_for_oracle
 
-            echo(f"worker {this_id}: waiting for the oracle at {oracle} ...", flush=True)
-            wait_for_oracle(oracle, connect_timeout)
-        elif overwrite and project_dir.exists():
-            shutil.rmtree(project_dir)
-        deadline = Deadline(budget, started)
-        return _run(
-            name, train, tuner, project_dir, this_id, deadline, started,
-            options={
-                "max_trials": max_trials, "max_epochs": max_epochs, "seed": seed,
-                "executions_per_trial": executions_per_trial, "fixed": fixed or {},
-                "rule": rule, "baseline": baseline,
-                "distributed": distributed, "oracle": oracle, "verbose": verbose,
-                "data": data if isinstance(data, (str, os.PathLike)) else None,
-            },
-            echo=echo,
-        )  # fmt: skip
+            echo(f"worker {this_id}: waiting for the oracle at {config.oracle} ...", flush=True)
+            wait_for_oracle(config.oracle, config.connect_timeout)
+        elif config.overwrite and project_dir.exists():
+            remove_project(project_dir)
+        prepare_folders(directory, project_dir)
+        deadline = Deadline(config.time_budget, started)
+        run = _Run(config, source, project_dir, this_id, deadline, rule, echo)
+        return run.execute(started)
+
+
+@dataclass
+class _Source:
+    """The training data of a search and where it came from."""
+
+    train: Any
+    path: Any
+    sha256: str | None
+
+
+def _is_path(data: Any) -> bool:
+    return isinstance(data, (str, os.PathLike))
 
 
 def _training_data(name: str, data: Any, seed: int, fixed: dict[str, Any] | None):
@@ -154,162 +132,176 @@ def _training_data(name: str, data: Any, seed: int, fixed: dict[str, Any] | None
     return model.load_data(data, seed=seed)[0]
 
 
-def _run(name, train, tuner, project_dir, this_id, deadline, started, options, echo):
-    from tuning.hypermodels import hypermodel_for
-    from tuning.oracle import make_oracle
-    from tuning.results import atomic_write_json, write_results
-    from tuning.tuner import ZooTuner
+class _Run:
+    """One search, from a validated config: builds the hypermodel, oracle and tuner,
+    runs the baseline and the trials, and writes the results."""
 
-    role = options["distributed"] or "local"
-    hypermodel = hypermodel_for(
-        name, train, fixed=options["fixed"], max_epochs=options["max_epochs"],
-        verbose=options["verbose"],
-    )  # fmt: skip
-    manifest = {
-        "model": name,
-        "tuner": tuner,
-        "objective": hypermodel.objective_name,
-        "direction": hypermodel.objective_direction,
-        "hparams": list(hypermodel.default_choices()),
-        "fixed": options["fixed"],
-        "max_epochs": options["max_epochs"],
-        "data": str(options["data"]) if options["data"] else "embedded default",
-    }
-    rule = options["rule"]
-    if rule is not None:
-        rule.direction = hypermodel.objective_direction
-    oracle = make_oracle(
-        tuner,
-        hypermodel.objective,
-        max_trials=options["max_trials"],
-        max_epochs=options["max_epochs"],
-        seed=options["seed"],
-        rule=rule,
-        deadline=deadline,
-        on_trial_end=lambda _: write_results(project_dir, manifest),
-        announce=role == "chief",
-    )
-    if role != "worker":
-        atomic_write_json(project_dir / MANIFEST, manifest)
-    zoo_tuner = ZooTuner(
-        oracle,
-        hypermodel,
-        echo=echo,
-        directory=str(project_dir.parent),
-        project_name=project_dir.name,
-        overwrite=False,
-        executions_per_trial=options["executions_per_trial"],
-    )
-    before = {r["trial_id"] for r in _ended(project_dir, manifest)}
-    if before and role != "worker":
-        echo(f"resuming {project_dir}: {len(before)} trials already ended", flush=True)
-    if role == "local" and options["baseline"]:
-        _ensure_baseline(project_dir, hypermodel, train, options, deadline, echo)
-    with warnings.catch_warnings():
-        # keras-tuner warns when a tuner reports every epoch, which this one does on purpose
-        warnings.filterwarnings("ignore", message=".*update_trial.*", category=DeprecationWarning)
-        _search(zoo_tuner, oracle, train, options, role, this_id, echo)
-    if role == "chief" and options["baseline"]:
-        _ensure_baseline(project_dir, hypermodel, train, options, Deadline(None), echo)
-    if role == "worker":
-        summary = {
-            "trials": [],
-            "ranked": [],
-            "best": None,
-            "default": None,
-            "best_model": None,
-            "files": [],
+    def __init__(self, config, source, project_dir, this_id, deadline, rule, echo) -> None:
+        self.config = config
+        self.source = source
+        self.project_dir = project_dir
+        self.this_id = this_id
+        self.deadline = deadline
+        self.rule = rule
+        self.echo = echo
+
+    def manifest(self, hypermodel) -> dict[str, Any]:
+        """What `search.json` says the project is (checked on every resume)."""
+        config = self.config
+        return {
+            "model": config.model,
+            "tuner": config.tuner,
+            "objective": hypermodel.objective_name,
+            "direction": hypermodel.objective_direction,
+            "hparams": list(hypermodel.default_choices()),
+            "fixed": dict(config.fixed),
+            "max_epochs": config.max_epochs,
+            "executions_per_trial": config.executions_per_trial,
+            "seed": config.seed,
+            "data": str(self.source.path) if self.source.path else "embedded default",
+            "data_sha256": self.source.sha256,
         }
-    else:
-        summary = write_results(project_dir, manifest)
-    reason = _stop_reason(oracle, summary, options, role)
-    return SearchResult(
-        model=name,
-        tuner=tuner,
-        objective=manifest["objective"],
-        direction=manifest["direction"],
-        project_dir=project_dir,
-        trials=summary["trials"],
-        ranked=summary["ranked"],
-        best=summary["best"],
-        default=summary["default"],
-        best_model_dir=summary["best_model"],
-        stop_reason=reason,
-        seconds=time.time() - started,
-        files=summary["files"],
-        role=role,
-        trials_run=list(zoo_tuner.trials_run),
-        budget=deadline.seconds,
-    )
 
+    def execute(self, started: float) -> SearchResult:
+        from tuning.hypermodels import hypermodel_for
+        from tuning.oracle import make_oracle
+        from tuning.results import atomic_write_json, write_results
+        from tuning.tuner import ZooTuner
 
-def _search(zoo_tuner, oracle, train, options, role, this_id, echo) -> None:
-    epochs = options["max_epochs"]
-    if role == "chief":
-        from tuning.distributed import serve
+        config, project_dir, role = self.config, self.project_dir, self.config.role
+        hypermodel = hypermodel_for(
+            config.model, self.source.train, fixed=dict(config.fixed),
+            max_epochs=config.max_epochs, verbose=config.verbose,
+        )  # fmt: skip
+        manifest = self.manifest(hypermodel)
+        if self.rule is not None:
+            self.rule.direction = hypermodel.objective_direction
+        oracle = make_oracle(
+            config.tuner,
+            hypermodel.objective,
+            max_trials=config.max_trials,
+            max_epochs=config.max_epochs,
+            seed=config.seed,
+            rule=self.rule,
+            deadline=self.deadline,
+            on_trial_end=lambda _: write_results(project_dir, manifest),
+            announce=role == "chief",
+        )
+        if role != "worker":
+            check_resume(project_dir, manifest)  # the same data and options, or refused
+            atomic_write_json(project_dir / MANIFEST, manifest)
+        zoo_tuner = ZooTuner(
+            oracle,
+            hypermodel,
+            echo=self.echo,
+            directory=str(project_dir.parent),
+            project_name=project_dir.name,
+            overwrite=False,
+            executions_per_trial=config.executions_per_trial,
+        )
+        before = {r["trial_id"] for r in _ended(project_dir, manifest)}
+        if before and role != "worker":
+            self.echo(f"resuming {project_dir}: {len(before)} trials already ended", flush=True)
+        if role == "local" and config.baseline:
+            self.ensure_baseline(hypermodel, self.deadline)
+        with warnings.catch_warnings():
+            # keras-tuner warns when a tuner reports every epoch, which this one does on purpose
+            warnings.filterwarnings(
+                "ignore", message=".*update_trial.*", category=DeprecationWarning
+            )
+            self.search(zoo_tuner, oracle)
+        if role == "chief" and config.baseline:
+            self.ensure_baseline(hypermodel, Deadline(None))
+        if role == "worker":
+            summary = {k: [] for k in ("trials", "ranked", "files")}
+            summary.update(best=None, default=None, best_model=None)
+        else:
+            summary = write_results(project_dir, manifest)
+        return SearchResult(
+            model=config.model,
+            tuner=config.tuner,
+            objective=manifest["objective"],
+            direction=manifest["direction"],
+            project_dir=project_dir,
+            trials=summary["trials"],
+            ranked=summary["ranked"],
+            best=summary["best"],
+            default=summary["default"],
+            best_model_dir=summary["best_model"],
+            stop_reason=self.stop_reason(oracle, summary),
+            seconds=time.time() - started,
+            files=summary["files"],
+            role=role,
+            trials_run=list(zoo_tuner.trials_run),
+            budget=self.deadline.seconds,
+        )
 
-        zoo_tuner.save()
-        echo(f"chief: serving the oracle at {options['oracle']} ...", flush=True)
-        serve(oracle, options["oracle"])
-        return
-    if role == "worker":
-        import grpc
+    def search(self, zoo_tuner, oracle) -> None:
+        config, train, epochs = self.config, self.source.train, self.config.max_epochs
+        if config.role == "chief":
+            from tuning.distributed import serve
 
-        from tuning.distributed import lost_oracle
+            zoo_tuner.save()
+            self.echo(f"chief: serving the oracle at {config.oracle} ...", flush=True)
+            serve(oracle, config.oracle)
+            return
+        if config.role == "worker":
+            import grpc
 
+            from tuning.distributed import lost_oracle
+
+            try:
+                zoo_tuner.search(train, epochs=epochs)
+            except grpc.RpcError as error:
+                raise lost_oracle(config.oracle, error) from None
+            return
         try:
             zoo_tuner.search(train, epochs=epochs)
-        except grpc.RpcError as error:
-            raise lost_oracle(options["oracle"], error) from None
-        return
-    try:
-        zoo_tuner.search(train, epochs=epochs)
-    except RuntimeError as error:
-        if "consecutive failures" not in str(error):
-            raise
-        last = [line for line in str(error).splitlines() if line.strip()][-1]
-        raise ValueError(
-            f"the search stopped: {str(error).splitlines()[0]} Last error: {last}"
-        ) from None
+        except RuntimeError as error:
+            if "consecutive failures" not in str(error):
+                raise
+            last = [line for line in str(error).splitlines() if line.strip()][-1]
+            raise ValueError(
+                f"the search stopped: {str(error).splitlines()[0]} Last error: {last}"
+            ) from None
 
+    def ensure_baseline(self, hypermodel, deadline) -> None:
+        """Trains the default hyperparameters once per project (`baseline.json`)."""
+        from tuning.baseline import run_baseline
+        from tuning.results import DEFAULT_MODEL, atomic_write_json
 
-def _ensure_baseline(project_dir, hypermodel, train, options, deadline, echo) -> None:
-    from tuning.baseline import run_baseline
-    from tuning.results import DEFAULT_MODEL, atomic_write_json
+        path = self.project_dir / "baseline.json"
+        if path.is_file():
+            return
+        result = run_baseline(
+            hypermodel,
+            self.source.train,
+            self.config.max_epochs,
+            deadline,
+            self.echo,
+            executions=self.config.executions_per_trial,
+        )
+        if hypermodel.last_model is not None:  # kept: the best model if no trial beats it
+            hypermodel.last_model.save(self.project_dir / DEFAULT_MODEL)
+        atomic_write_json(path, result)
 
-    path = project_dir / "baseline.json"
-    if path.is_file():
-        return
-    result = run_baseline(
-        hypermodel,
-        train,
-        options["max_epochs"],
-        deadline,
-        echo,
-        executions=options["executions_per_trial"],
-    )
-    if hypermodel.last_model is not None:  # kept: it is the best model if no trial beats it
-        hypermodel.last_model.save(project_dir / DEFAULT_MODEL)
-    atomic_write_json(path, result)
+    def stop_reason(self, oracle, summary) -> str:
+        if getattr(oracle, "stopped_by_budget", False):
+            budget = oracle.deadline.seconds
+            return f"the time budget ({format_duration(budget)}) ended the search"
+        if self.config.role == "worker":
+            return "the chief ended the search"
+        ended = [
+            r
+            for r in summary["trials"]
+            if r["status"] in ("completed", "pruned", "budget_cut", "failed")
+        ]
+        if len(ended) >= self.config.max_trials:
+            return f"max_trials ({self.config.max_trials}) reached"
+        return "the tuner ran out of new hyperparameters (search space exhausted)"
 
 
 def _ended(project_dir: Path, manifest: dict[str, Any]) -> list[dict[str, Any]]:
     from tuning.results import ENDED, read_trials
 
     return [r for r in read_trials(project_dir, manifest["objective"]) if r["status"] in ENDED]
-
-
-def _stop_reason(oracle, summary, options, role) -> str:
-    if getattr(oracle, "stopped_by_budget", False):
-        budget = oracle.deadline.seconds
-        return f"the time budget ({format_duration(budget)}) ended the search"
-    if role == "worker":
-        return "the chief ended the search"
-    ended = [
-        r
-        for r in summary["trials"]
-        if r["status"] in ("completed", "pruned", "budget_cut", "failed")
-    ]
-    if len(ended) >= options["max_trials"]:
-        return f"max_trials ({options['max_trials']}) reached"
-    return "the tuner ran out of new hyperparameters (search space exhausted)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -34,12 +35,30 @@ def train_and_report(
     seed: int = 0,
     overrides: dict[str, Any] | None = None,
     verbose: int | str = 2,
+    overwrite: bool = False,
+    callbacks: list | None = None,
+    write: bool = True,
 ) -> dict[str, Any]:
     """Creates `name`, fits it on `data` (or the embedded default), evaluates it
-    on the held-out split, saves it to `out` with `metrics.json` and plots."""
+    on the held-out split, saves it to `out` with `metrics.json` and plots.
+
+    `out` is checked before anything is trained (see `zoo.outputs.check_destination`):
+    the working directory, its parents, home, a file, an unwritable place and a
+    non-empty folder that lstm-zoo did not write are refused; an earlier model
+    directory of ours is replaced when it holds the same registered model (training it
+    again), another model's only when `overwrite`. The model, `metrics.json`
+    and the plots are written into one staging folder and renamed into place
+    together, so a failure leaves nothing half-written.
+
+    `callbacks` go to the model's `fit` (e.g. `zoo.distribute`'s backups);
+    with `write=False` (a multi-worker job's non-chief workers) nothing is
+    written and `files` is empty."""
     import zoo
+    from zoo import outputs
 
     model = zoo.create_model(name, **(overrides or {}))
+    out = Path(out)
+    outputs.check_destination(out, outputs.MODEL, overwrite=overwrite, option="--out", owner=name)
     if data is not None:
         if not Path(data).exists():
             raise FileNotFoundError(f"--data {data}: no such file or directory.")
@@ -48,13 +67,12 @@ def train_and_report(
         train, test = model.default_data(seed=seed)
     print(f"training {name} on {getattr(train, 'source', 'data')} ({len(train)} training items)")
     start = time.perf_counter()
-    model.fit(train, epochs=epochs, verbose=verbose)
+    fit_options = {"callbacks": callbacks} if callbacks else {}
+    model.fit(train, epochs=epochs, verbose=verbose, **fit_options)
     seconds = time.perf_counter() - start
     report = model.evaluate(test)
     print(f"\nheld-out metrics ({len(test)} items), model beside its baselines:")
     print(metrics_table(report))
-    out = Path(out)
-    model.save(out)
     record = {
         "model": name,
         "hparams": model.hparams,
@@ -63,7 +81,17 @@ def train_and_report(
         "epochs_run": len(next(iter(model.history.values()), [])),
         "held_out": report,
     }
-    (out / "metrics.json").write_text(json.dumps(record, indent=2) + "\n")
-    plots = model.plots(test, out)
+    if not write:  # another worker of a multi-worker job: only the chief writes, but
+        # saving and the plots' predictions are collective steps every worker must
+        # take, in the chief's order: this worker takes them into a scratch folder
+        with tempfile.TemporaryDirectory(prefix="lstm-zoo-worker-") as scratch:
+            model.save_into(Path(scratch))
+            model.plots(test, Path(scratch))
+        return {"out": out, "files": [], "report": report, "seconds": seconds}
+    mode = {"overwrite": overwrite, "option": "--out", "owner": name}
+    with outputs.staged(out, outputs.MODEL, **mode) as staging:
+        model.save_into(staging)
+        (staging / "metrics.json").write_text(json.dumps(record, indent=2) + "\n")
+        plots = model.plots(test, staging)
     files = ["model.keras", "zoo_model.json", "metrics.json", *(p.name for p in plots)]
     return {"out": out, "files": files, "report": report, "seconds": seconds}

@@ -9,6 +9,7 @@ Importing `zoo` does not import TensorFlow; the layers (`zoo.layers`) and the
 models do when they are used.
 """
 
+from zoo.family import Family, family_for, list_families, register_family
 from zoo.models.base import ZooModel, load_model
 from zoo.registry import (
     UnknownModelError,
@@ -21,11 +22,15 @@ from zoo.registry import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "Family",
     "UnknownModelError",
     "ZooModel",
     "create_model",
+    "family_for",
+    "list_families",
     "list_models",
     "load_model",
     "model_card",
+    "register_family",
     "register_model",
 ]

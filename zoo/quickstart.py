@@ -34,14 +34,18 @@ def adding_problem(samples: int, timesteps: int, seed: int = 0) -> tuple[np.ndar
 def run_adding_problem(
     out: Path, epochs: int = 12, timesteps: int = 30, samples: int = 6000, seed: int = 0
 ) -> dict:
-    """Trains `zoo.layers.LSTM` on the adding problem and writes the results."""
+    """Trains `zoo.layers.LSTM` on the adding problem and writes the results into `out`
+    (checked before training and written atomically, see `zoo.outputs`: an earlier
+    quickstart there is replaced, anything else that lstm-zoo did not write is refused)."""
     import keras
 
     import zoo.layers as zl
+    from zoo import outputs
 
-    keras.utils.set_random_seed(seed)
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    mode = {"overwrite": False, "option": "--out", "owner": "quickstart"}
+    outputs.check_destination(out, outputs.RUN, **mode)
+    keras.utils.set_random_seed(seed)
     x, y = adding_problem(samples, timesteps, seed)
     x_test, y_test = adding_problem(1000, timesteps, seed + 1)
     model = keras.Sequential(
@@ -62,10 +66,11 @@ def run_adding_problem(
         "predict_the_mean_mse": round(baseline, 5),
         "improvement_over_baseline": round(baseline / max(mse, 1e-12), 1),
     }
-    model_path = out / "model.keras"
-    model.save(model_path)
-    (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     trace = zl.trace_gates(model.get_layer("lstm"), x_test[:1])
     marks = ["*" if m else "" for m in x_test[0, :, 1]]
-    picture = zl.plot_gates(trace, out / "gates.png", max_units=16, tokens=marks)
-    return {"metrics": metrics, "files": [model_path, out / "metrics.json", picture]}
+    with outputs.staged(out, outputs.RUN, **mode) as staging:
+        model.save(staging / "model.keras")
+        (staging / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+        zl.plot_gates(trace, staging / "gates.png", max_units=16, tokens=marks)
+    files = [out / "model.keras", out / "metrics.json", out / "gates.png"]
+    return {"metrics": metrics, "files": files}

@@ -35,7 +35,7 @@ class ModelCard:
     def as_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
-            "class": f"{self.model_class.__module__}.{self.model_class.__qualname__}",
+            "class": class_path(self.model_class),
             "task": self.task,
             "summary": self.summary,
             "inputs": self.inputs,
@@ -47,7 +47,8 @@ class ModelCard:
 
 
 _REGISTRY: dict[str, ModelCard] = {}
-_FAMILIES = ("zoo.models.sentiment", "zoo.models.forecasting", "zoo.models.translation")
+#: The family packages; importing one registers its models and its `zoo.family.Family`.
+FAMILY_MODULES = ("zoo.models.sentiment", "zoo.models.forecasting", "zoo.models.translation")
 
 
 def register_model(
@@ -88,8 +89,14 @@ def register_model(
     return card
 
 
-def _load_families() -> None:
-    for module in _FAMILIES:
+def unregister_model(name: str) -> None:
+    """Removes `name` from the registry (a plug-in's or a test's); unknown names are ignored."""
+    _REGISTRY.pop(name, None)
+
+
+def load_families() -> None:
+    """Imports every family package of `FAMILY_MODULES` (once; cheap afterwards)."""
+    for module in FAMILY_MODULES:
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as error:
@@ -99,7 +106,7 @@ def _load_families() -> None:
 
 def list_models(pattern: str | None = None) -> list[str]:
     """Registered names, sorted; `pattern` is a shell-style filter ("sentiment-*")."""
-    _load_families()
+    load_families()
     names = sorted(_REGISTRY)
     if pattern:
         names = [n for n in names if fnmatch.fnmatch(n, pattern)]
@@ -114,7 +121,7 @@ class UnknownModelError(KeyError):
 
 
 def _get(name: str) -> ModelCard:
-    _load_families()
+    load_families()
     if name not in _REGISTRY:
         close = difflib.get_close_matches(name, list(_REGISTRY), n=3, cutoff=0.4)
         hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
@@ -135,12 +142,26 @@ def create_model(name: str, **overrides: Any):
     return card.model_class(name=name, **{**card.defaults, **overrides})
 
 
-def model_class(name: str, class_path: str | None = None) -> type:
-    """The class registered under `name` (or, failing that, at `class_path`)."""
-    _load_families()
-    if name in _REGISTRY:
-        return _REGISTRY[name].model_class
-    if class_path:
-        module, _, qualname = class_path.rpartition(".")
-        return getattr(importlib.import_module(module), qualname)
-    return _get(name).model_class
+def class_path(klass: type) -> str:
+    """`module.QualName` of `klass`, as files record it (for information only)."""
+    return f"{klass.__module__}.{klass.__qualname__}"
+
+
+def model_class(name: str, recorded_class: str | None = None) -> type:
+    """The class registered under `name`.
+
+    Nothing named in a file is ever imported: a model resolves only through
+    the registry. `recorded_class` (the `"class"` a saved file carries, if
+    any) is compared with the registered class's path, never imported.
+
+    Raises:
+        UnknownModelError: `name` is not a registered model.
+        ValueError: `recorded_class` is not the registered class's path.
+    """
+    klass = _get(name).model_class
+    if recorded_class is not None and recorded_class != class_path(klass):
+        raise ValueError(
+            f"class {recorded_class!r} is not the class registered as {name!r} "
+            f"({class_path(klass)})"
+        )
+    return klass

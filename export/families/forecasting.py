@@ -33,12 +33,10 @@ def stream_network(model):
     forecaster's weights (copied into stateful-style LSTMs)."""
     import keras
 
-    network, hp = model.network, model.hparams
-    width = network.input.shape[-1]
+    width = model.preprocessor.feature_count
     steps = keras.Input((None, width), name="steps")
     inputs, outputs, x = [steps], [], steps
-    for i in range(1, hp["layers"] + 1):
-        old = network.get_layer(f"lstm_{i}")
+    for i, old in enumerate(model.recurrent_layers(), start=1):
         config = {
             **old.get_config(),
             "return_sequences": True,
@@ -53,9 +51,8 @@ def stream_network(model):
         inputs += [h, c]
         outputs += [h1, c1]
     last = keras.layers.Lambda(lambda t: t[:, -1], name="last_step")(x)
-    head = network.get_layer("head")(last)
-    shape = model._output_shape()
-    head = keras.layers.Reshape(shape, name="head_output")(head)
+    head = model.head_layer()(last)
+    head = keras.layers.Reshape(model.output_shape(), name="head_output")(head)
     return keras.Model(inputs, [head, *outputs], name="stream")
 
 
@@ -65,8 +62,9 @@ def _real_windows(model, samples) -> np.ndarray | None:
     if samples is False:
         return None
     try:
-        series = model._as_series(samples) if samples is not None else model.default_data()[1]
-        x, _, _ = model._windows(series)
+        pre = model.preprocessor
+        series = pre.as_series(samples) if samples is not None else model.default_data()[1]
+        x, _, _ = pre.windows(series)
     except (DataError, ValueError, KeyError):
         return None  # the embedded default does not fit this model's columns
     pick = np.linspace(0, len(x) - 1, num=min(8, len(x))).astype(int)
@@ -74,14 +72,14 @@ def _real_windows(model, samples) -> np.ndarray | None:
 
 
 def graphs(model, streaming: bool = False, samples=None) -> list[GraphSpec]:
-    state = model.preprocessing_state()
-    width = len(state["columns"]) + len(state["calendar_features"])
+    pre = model.preprocessor
+    width = pre.feature_count
     windows = _real_windows(model, samples)
     specs = [
         GraphSpec(
             name="network",
-            network=model.network,
-            inputs=[InputSpec("window", (None, state["input_width"], width))],
+            network=model.inference_networks()["network"],
+            inputs=[InputSpec("window", (None, pre.input_width, width))],
             outputs=["forecast_scaled"],
             real=None if windows is None else {"window": windows},
         )
@@ -91,10 +89,7 @@ def graphs(model, streaming: bool = False, samples=None) -> list[GraphSpec]:
         if reason:
             raise ValueError(reason)
         net = stream_network(model)
-        units = [
-            model.network.get_layer(f"lstm_{i}").cell.units
-            for i in range(1, model.hparams["layers"] + 1)
-        ]
+        units = [layer.cell.units for layer in model.recurrent_layers()]
         states = [
             InputSpec(f"{kind}{i}", (None, u))
             for i, u in enumerate(units, start=1)

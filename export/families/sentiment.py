@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from export.convert import InputSpec
 from export.families.spec import GraphSpec, InputDomain
 
 
-def graphs(model, streaming: bool = False, samples=None) -> list[GraphSpec]:
+def graphs(model: Any, streaming: bool = False, samples: Any = None) -> list[GraphSpec]:
+    """The `network` graph of a fitted `SentimentClassifier`: token ids `(N, max_length)`
+    -> class probabilities (`samples`: texts for the real-sample feeds)."""
     if streaming:
         raise ValueError(
             f"model {model.name!r} classifies whole texts; streaming export is for forecasters"
@@ -18,10 +22,10 @@ def graphs(model, streaming: bool = False, samples=None) -> list[GraphSpec]:
     return [
         GraphSpec(
             name="network",
-            network=model.network,
+            network=model.inference_networks()["network"],
             inputs=[InputSpec("tokens", (None, length), "int32")],
             outputs=["probabilities"],
-            domains={"tokens": InputDomain("ids", 0, model.tokenizer.vocab_size)},
+            domains={"tokens": InputDomain("ids", 0, model.preprocessor.vocab_size)},
             real=real,
         )
     ]

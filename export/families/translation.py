@@ -9,6 +9,8 @@ search run in NumPy over `decoder_step` (`zoo.decoding`).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from export.convert import InputSpec
@@ -16,15 +18,18 @@ from export.families.spec import GraphSpec, InputDomain
 from zoo.preprocessing.translation_text import START_ID
 
 
-def graphs(model, streaming: bool = False, samples=None) -> list[GraphSpec]:
+def graphs(model: Any, streaming: bool = False, samples: Any = None) -> list[GraphSpec]:
+    """The `encoder` and `decoder_step` graphs of a fitted `Seq2SeqTranslator` (its
+    `inference_networks()`; `samples`: source sentences for the real-sample feeds)."""
     if streaming:
         raise ValueError(
             f"model {model.name!r} decodes whole sentences; streaming is for forecasters"
         )
-    encoder, step = model.encoder_model, model.step_model
+    networks = model.inference_networks()
+    encoder, step = networks["encoder"], networks["decoder_step"]
     units = int(model.hparams["units"])
-    source_vocab = model.source_tokenizer.vocab_size
-    target_vocab = model.target_tokenizer.vocab_size
+    source_vocab = model.preprocessor.source_tokenizer.vocab_size
+    target_vocab = model.preprocessor.target_tokenizer.vocab_size
     if samples is None:
         samples = model.default_data()[1].sources[:8]
     source = model.encode_sources(list(samples or ["a"])).astype("int32")

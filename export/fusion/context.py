@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -57,25 +58,44 @@ class FusionRecord:
 @contextlib.contextmanager
 def fusing(record: FusionRecord) -> Iterator[FusionRecord]:
     """Within the block, fusable zoo layers (and `Bidirectional` over them)
-    trace as fused placeholders recorded in `record`."""
+    trace as fused placeholders recorded in `record`; the other zoo layers
+    trace op by op.
+
+    The zoo layers are reached through their own scoped seam
+    (`zoo.layers.backends.loop_override`, this thread or task only).
+    `keras.layers.Bidirectional` has no such seam: its `call` is replaced for
+    the duration of the block and restored on exit. The replacement acts only
+    in the context that entered the block (a context variable: other threads
+    and tasks get Keras' own `call`), and there defers to the original for
+    anything but two fusable zoo directions.
+    """
     import keras
 
     from export.fusion.bidirectional import fused_bidirectional_call
     from export.fusion.unidirectional import fused_inner_loop
-    from zoo.layers.base import INNER_LOOP_OVERRIDE
+    from zoo.layers.backends import loop_override
 
     original_call = keras.layers.Bidirectional.call
+    active = contextvars.ContextVar("fusion_record", default=None)
 
     def call(self, sequences, initial_state=None, mask=None, training=None):
-        result = fused_bidirectional_call(record, self, sequences, initial_state, mask)
-        if result is None:
-            return original_call(self, sequences, initial_state, mask, training)
-        return result
+        current = active.get()
+        if current is not None:
+            result = fused_bidirectional_call(current, self, sequences, initial_state, mask)
+            if result is not None:
+                return result
+        return original_call(self, sequences, initial_state, mask, training)
 
-    token = INNER_LOOP_OVERRIDE.set(lambda layer, *args: fused_inner_loop(record, layer, *args))
+    def hook(layer, *args):
+        return fused_inner_loop(record, layer, *args)
+
+    # Layers that do not fuse trace op by op: the graph a converter reads
+    # (no XLA cluster, no cuDNN op), whatever the machine would train with.
     keras.layers.Bidirectional.call = call
+    token = active.set(record)
     try:
-        yield record
+        with loop_override(hook, path="ops"):
+            yield record
     finally:
+        active.reset(token)
         keras.layers.Bidirectional.call = original_call
-        INNER_LOOP_OVERRIDE.reset(token)

@@ -43,14 +43,16 @@ def activation_name(function) -> str:
 
 
 def fusable_cell(cell) -> str | None:
-    """Why `cell` cannot be one ONNX `LSTM` node, or None when it can."""
-    from zoo.layers.cifg_lstm import CIFGLSTMCell
-    from zoo.layers.lstm import LSTMCell
-    from zoo.layers.peephole_lstm import PeepholeLSTMCell
+    """Why `cell` cannot be one ONNX `LSTM` node, or None when it can.
 
-    if type(cell) not in (LSTMCell, PeepholeLSTMCell, CIFGLSTMCell):
+    A cell can when its class declares its ONNX facts (`onnx_lstm`, see
+    `zoo.layers.facts`) and its activations are the operator's."""
+    from zoo.layers.facts import declared_onnx_facts
+
+    facts = declared_onnx_facts(cell)
+    if facts is None:
         return f"{type(cell).__name__} has no ONNX LSTM equivalent"
-    for attribute in ("recurrent_activation", "activation"):
+    for attribute in dict.fromkeys(facts.activations):
         name = activation_name(getattr(cell, attribute))
         if name not in ACTIVATIONS:
             return f"{attribute}={name!r} is not an activation of the ONNX LSTM operator"
@@ -66,12 +68,13 @@ def _reorder(matrix: np.ndarray, units: int, gates: str) -> np.ndarray:
 
 
 def onnx_weights(cell) -> LSTMWeights:
-    """The ONNX weights of a fusable zoo cell (see `fusable_cell`)."""
-    from zoo.layers.cifg_lstm import CIFGLSTMCell
-    from zoo.layers.peephole_lstm import PeepholeLSTMCell
+    """The ONNX weights of a fusable zoo cell (see `fusable_cell`), laid out
+    from the facts its class declares."""
+    from zoo.layers.facts import declared_onnx_facts
 
+    facts = declared_onnx_facts(cell)
     units = cell.units
-    gates = "ico" if isinstance(cell, CIFGLSTMCell) else "ifco"
+    gates = facts.gate_order
     kernel = np.asarray(cell.kernel, dtype=np.float32)
     recurrent = np.asarray(cell.recurrent_kernel, dtype=np.float32)
     bias = (
@@ -84,16 +87,9 @@ def onnx_weights(cell) -> LSTMWeights:
     Wb = _reorder(bias[None, :], units, gates)[:, 0]
     B = np.concatenate([Wb, np.zeros_like(Wb)])
     P = None
-    if isinstance(cell, PeepholeLSTMCell):
+    if facts.peepholes is not None:
         P = np.concatenate(
-            [
-                np.asarray(getattr(cell, f"{g}_peephole"), np.float32)
-                for g in ("input", "output", "forget")
-            ]
+            [np.asarray(getattr(cell, name), np.float32) for name in facts.peepholes]
         )
-    activations = [
-        activation_name(cell.recurrent_activation),
-        activation_name(cell.activation),
-        activation_name(cell.activation),
-    ]
-    return LSTMWeights(W, R, B, P, int(isinstance(cell, CIFGLSTMCell)), activations)
+    activations = [activation_name(getattr(cell, name)) for name in facts.activations]
+    return LSTMWeights(W, R, B, P, int(facts.input_forget), activations)

@@ -8,17 +8,20 @@ from typing import Any
 
 import numpy as np
 
-from export.bundle import read_manifest
-from export.runtime.graph import InputError, NetworkAdapter, OnnxGraph
+from export.bundle import MANIFEST, BundleError, BundleIntegrityError, read_manifest
+from export.runtime.graph import InputError, OnnxGraph
 
 
 class Predictor:
-    """A zoo model whose networks are a bundle's ONNX graphs.
+    """A zoo model whose inference graphs are a bundle's ONNX graphs.
 
     Preprocessing, postprocessing and decoding are the zoo model's own NumPy
     code (tokenizers, scalers, calendar features, greedy and beam search), so
-    a prediction matches the Keras model's; only the networks change. Neither
-    TensorFlow nor Keras is imported.
+    a prediction matches the Keras model's; only the engine its `infer` runs
+    on changes: the family's registered `runtime` part builds it from the
+    bundle's graphs (`export.runtime.engine.onnx_engine` by default) and the
+    model gets it through `use_engine`. Neither TensorFlow nor Keras is
+    imported.
 
     Example:
 
@@ -26,10 +29,9 @@ class Predictor:
         predictor.predict(["a moving, beautifully acted film"])
         # [{"label": "positive", "probabilities": {...}}]
 
-    `predict` takes what the model's own `predict` takes: raw texts
-    (sentiment: labels with probabilities), a series `[T, columns]` with
-    optional dates (forecasting: forecasts, dates and, for quantile models,
-    intervals), or sentences with an optional `beam_width` (translation).
+    `predict` takes what the model's own `predict` takes (raw texts, a series
+    with optional dates, sentences with an optional `beam_width`, ...) and
+    returns what it returns; the model checks its inputs.
     """
 
     def __init__(self, bundle: Path, manifest: dict[str, Any], graphs: dict[str, OnnxGraph], model):
@@ -40,42 +42,28 @@ class Predictor:
 
     @classmethod
     def load(cls, bundle: str | os.PathLike[str]) -> Predictor:
-        """Opens `bundle` after checking its manifest, version and file hashes.
+        """Opens `bundle` after checking it (see `export.bundle.read_manifest`):
+        its manifest's schema, version and seal, the confinement, size and
+        sha256 of every file, then each graph's own metadata and inputs
+        against the manifest. The model resolves through the registry only;
+        nothing named in the manifest is imported, and the engine comes from
+        the model's registered family.
 
         Raises:
-            export.bundle.BundleError: a missing or modified file, or a bundle
-                of another format version.
+            export.bundle.BundleError: a missing, modified, misplaced or
+                mismatched file, an unregistered model, or a bundle of another
+                format version; the message names the file (and field).
         """
-        from zoo.registry import model_class
+        from zoo.family import family_for
+        from zoo.models.loading import model_from_state
 
         bundle = Path(bundle)
         manifest = read_manifest(bundle)
+        model = model_from_state(manifest, bundle / MANIFEST, BundleIntegrityError)
         graphs = {
-            name: OnnxGraph(bundle / entry["file"], entry, name)
-            for name, entry in manifest["graphs"].items()
+            name: OnnxGraph.from_bundle(bundle, manifest, name) for name in manifest["graphs"]
         }
-        klass = model_class(manifest["name"], manifest["class"])
-        model = klass(name=manifest["name"], **manifest["hparams"])
-        model.restore_preprocessing(manifest["preprocessing"])
-        if manifest["task"] == "translation":
-            encoder, step = graphs["encoder"], graphs["decoder_step"]
-
-            def encode(source):
-                return encoder.run(encoder.coerce({"source": source}))
-
-            def decode_step(token, h, c, memory, mask):
-                feeds = {
-                    "token": token,
-                    "h": h,
-                    "c": c,
-                    "encoder_outputs": memory,
-                    "source_mask": mask,
-                }
-                return step.run(step.coerce(feeds))
-
-            model.use_inference_functions(encode, decode_step)
-        else:
-            model.network = NetworkAdapter(graphs["network"])
+        model.use_engine(family_for(model).resolve("runtime")(model, graphs))
         return cls(bundle, manifest, graphs, model)
 
     @property
@@ -87,14 +75,18 @@ class Predictor:
         return self.manifest["name"]
 
     def predict(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
-        """The model's prediction for raw `inputs` (see the class docstring)."""
-        if self.task in ("sentiment", "translation"):
-            if isinstance(inputs, str):
-                inputs = [inputs]
-            bad = [type(t).__name__ for t in inputs if not isinstance(t, str)]
-            if bad:
-                raise InputError(f"{self.name} predicts from strings; received a {bad[0]}")
-        return self.model.predict(inputs, *args, **kwargs)
+        """The model's prediction for raw `inputs` (see the class docstring).
+
+        Raises:
+            InputError: inputs the model refuses (not what it predicts from, an empty
+                batch, a wrong shape, ...), with the model's own one-line message.
+        """
+        try:
+            return self.model.predict(inputs, *args, **kwargs)
+        except (InputError, BundleError):
+            raise
+        except (TypeError, ValueError) as error:
+            raise InputError(str(error)) from error
 
     def run(self, graph: str, feeds: dict[str, Any]) -> list[np.ndarray]:
         """Runs one graph on prepared inputs, checked for names, shapes and dtypes."""
@@ -102,8 +94,19 @@ class Predictor:
             raise KeyError(f"bundle {self.bundle} has graphs {sorted(self.graphs)}; no {graph!r}")
         return self.graphs[graph].run(feeds)
 
-    def stream(self):
-        """A `StreamingForecaster` over the bundle's `stream` graph."""
-        from export.runtime.streaming import StreamingForecaster
+    def stream(self) -> Any:
+        """The family's incremental predictor over the bundle (its registered `stream`
+        part; forecasters: a `StreamingForecaster` over the `stream` graph).
 
-        return StreamingForecaster(self)
+        Raises:
+            BundleError: the model's family has no streaming predictor.
+        """
+        from zoo.family import family_for
+
+        family = family_for(self.model)
+        if not family.has("stream"):
+            raise BundleError(
+                f"{self.bundle}: {self.name} is a {self.task} model, which has no streaming "
+                "predictor"
+            )
+        return family.resolve("stream")(self)

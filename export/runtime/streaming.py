@@ -2,8 +2,9 @@
 
 The bundle's `stream` graph carries each LSTM layer's h and c between calls;
 this class keeps them, scales each new row and adds its calendar features
-(the zoo model's own NumPy code), and keeps the recent rows the skip
-connection repeats. After `input_width` steps from a fresh start its
+(the model's `SeriesPreprocessor`, NumPy only), and keeps the recent rows the
+skip connection repeats (`model.skip_steps()`); the model's own `postprocess`
+turns the head's output into the forecast. After `input_width` steps from a fresh start its
 forecast equals the window model's forecast for those steps.
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from export.bundle import BundleError
+from export.runtime.graph import InputError
 
 
 class StreamingForecaster:
@@ -39,12 +41,17 @@ class StreamingForecaster:
         self.state_inputs = self.graph.inputs[1:]
         self.reset()
 
+    @property
+    def preprocessor(self):
+        """The model's `SeriesPreprocessor` (scaling, calendar, dates)."""
+        return self.model.preprocessor
+
     def reset(self) -> None:
         """Back to zero states and no history."""
         self.states = {
             s["name"]: np.zeros((1, s["shape"][1]), np.float32) for s in self.state_inputs
         }
-        self.rows: deque[np.ndarray] = deque(maxlen=self.model._state["input_width"])
+        self.rows: deque[np.ndarray] = deque(maxlen=self.preprocessor.input_width)
         self.last_date: np.datetime64 | None = None
         self.head: np.ndarray | None = None
         self.steps = 0
@@ -54,8 +61,7 @@ class StreamingForecaster:
             return np.atleast_1d(np.asarray(dates, dtype="datetime64[s]"))
         if self.last_date is None:
             return None
-        step = int(round(self.model._state["step_seconds"]))
-        return self.last_date + np.arange(1, count + 1) * np.timedelta64(step, "s")
+        return self.preprocessor.next_dates(self.last_date, count)
 
     def update(self, values: Any, dates: Any = None) -> StreamingForecaster:
         """Feeds one row `[columns]` or a chunk `[t, columns]` (with their dates;
@@ -63,8 +69,14 @@ class StreamingForecaster:
         values = np.asarray(values, dtype=np.float32)
         if values.ndim == 1:
             values = values[None, :]
-        series = self.model._as_series(values, self._dates(len(values), dates))
-        inputs = self.model._inputs(series).astype(np.float32)
+        if values.ndim != 2 or values.shape[0] == 0:
+            what = "an empty chunk" if values.ndim == 2 else "an array"
+            raise InputError(
+                f"update() received {what} of shape {list(values.shape)}; it takes one row "
+                "[columns] or a chunk [t, columns] with t >= 1"
+            )
+        series = self.preprocessor.as_series(values, self._dates(len(values), dates))
+        inputs = self.preprocessor.transform(series).astype(np.float32)
         feeds = {"steps": inputs[None], **self.states}
         head, *states = self.graph.run(self.graph.coerce(feeds))
         self.states = dict(zip((s["name"] for s in self.state_inputs), states, strict=True))
@@ -76,15 +88,12 @@ class StreamingForecaster:
 
     def forecast(self) -> dict[str, Any]:
         """The forecast of the `horizon` steps after the last row fed."""
-        from zoo.models.forecasting.lstm_forecaster import _future_dates
-
         if self.head is None:
             raise ValueError("no steps fed yet: call update() first")
-        state, model = self.model._state, self.model
         scaled = self.head
-        if model.hparams["skip"]:
-            width = state["input_width"]
-            positions = model._skip_steps()
+        positions = self.model.skip_steps()
+        if positions:
+            width = self.preprocessor.input_width
             needed = width - min(positions)
             if len(self.rows) < needed:
                 raise ValueError(
@@ -92,12 +101,6 @@ class StreamingForecaster:
                     f"only {len(self.rows)} fed so far"
                 )
             rows = np.stack(self.rows)
-            base = rows[[p - width for p in positions]][:, state["target_index"]][None]
+            base = rows[[p - width for p in positions]][:, self.preprocessor.target_index][None]
             scaled = scaled + (base[..., None] if scaled.ndim == 4 else base)
-        out = {k: v[0] for k, v in model._from_scaled(scaled).items()}
-        out["dates"] = _future_dates(
-            self.last_date, state["freq"], state["step_seconds"], state["horizon"]
-        )
-        if hasattr(model, "levels"):
-            out["levels"] = list(model.levels)
-        return out
+        return self.model.postprocess(scaled, self.last_date)

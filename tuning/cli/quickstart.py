@@ -7,7 +7,10 @@ from pathlib import Path
 
 import typer
 
+from tuning.cli.errors import one_line_errors
 
+
+@one_line_errors
 def quickstart(
     out: Path = typer.Option(Path("runs/quickstart"), help="Where to write the results."),
     epochs: int = typer.Option(12, min=1, help="Training epochs."),

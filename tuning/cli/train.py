@@ -21,17 +21,49 @@ def train(
     overrides: list[str] = typer.Option(
         None, "--set", help="Hyperparameter override KEY=VALUE (repeatable)."
     ),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="Replace another model's directory lstm-zoo wrote at --out."
+    ),
+    distribute: str = typer.Option(
+        None,
+        "--distribute",
+        help="Train on tf.distribute: 'mirrored' (this machine's devices) or 'multi-worker' "
+        "(the machines in TF_CONFIG; only the chief writes --out).",
+    ),
+    precision: str = typer.Option(
+        None, "--precision", help="float32 (default), mixed_float16 or mixed_bfloat16."
+    ),
 ) -> None:
     """Train MODEL, print its held-out metrics beside the baselines, and write
-    the model directory (model.keras, zoo_model.json), metrics.json and plots."""
-    from tuning.training import train_and_report
+    the model directory (model.keras, zoo_model.json), metrics.json and plots.
 
-    result = train_and_report(
-        model,
-        data=data,
-        epochs=epochs,
-        out=out or Path("runs") / model,
-        seed=seed,
-        overrides=parse_overrides(overrides),
-    )
+    --out is checked before training: the working directory, its parents, home, a
+    file and a non-empty folder lstm-zoo did not write are refused; an earlier run of
+    the same model there is replaced, another model's directory only with --overwrite.
+
+    --distribute multi-worker: run the same command on every machine, each with its
+    TF_CONFIG; each worker backs up every epoch under OUT.backup/ and a restarted job
+    resumes there."""
+    from tuning.training import train_and_report
+    from zoo.distribute import check_strategy, distributed
+    from zoo.precision import check_policy
+    from zoo.precision import precision as policy
+
+    out = out or Path("runs") / model
+    backups = out.parent / f"{out.name}.backup" if check_strategy(distribute) else None
+    with policy(check_policy(precision)), distributed(distribute, backups) as run:
+        result = train_and_report(
+            model,
+            data=data,
+            epochs=epochs,
+            out=out,
+            seed=seed,
+            overrides=parse_overrides(overrides, model),
+            overwrite=overwrite,
+            callbacks=run.callbacks(),
+            write=run.is_chief,
+        )
+    if not run.is_chief:
+        typer.echo(f"{run.task}: trained; the chief writes {out}")
+        return
     typer.echo(f"wrote {result['out']}: {', '.join(sorted(result['files']))}")

@@ -35,7 +35,9 @@ def tune(
     ),
     project: str = typer.Option(None, "--project", help="Project name (default: MODEL)."),
     overwrite: bool = typer.Option(
-        False, "--overwrite", help="Delete an existing project instead of resuming it."
+        False,
+        "--overwrite",
+        help="Delete an existing project (only one lstm-zoo created) instead of resuming it.",
     ),
     seed: int = typer.Option(0, "--seed", help="Seed of the tuner's sampling and the data split."),
     overrides: list[str] = typer.Option(
@@ -74,32 +76,41 @@ def tune(
 
     Prints each trial and epoch, then the trials, best first, beside the default
     hyperparameters. Writes into DIRECTORY/PROJECT: trials.csv, trials.json,
-    best_hparams.json, trials.png and best_model/ (a zoo model directory)."""
+    best_hparams.json, trials.png and best_model/ (a zoo model directory).
+
+    A resume must be the same search: other data (by its sha256), another tuner,
+    other fixed hyperparameters or another --max-epochs are refused. --overwrite only
+    removes a project folder lstm-zoo created; never the working directory, its
+    parents, home, or an ordinary folder."""
+    from tuning.config import ConfigError, SearchConfig
     from tuning.run import search
 
-    result = search(
-        model,
-        data,
-        tuner=tuner,
-        max_trials=max_trials,
-        max_epochs=max_epochs,
-        time_budget=time_budget,
-        executions_per_trial=executions_per_trial,
-        directory=directory,
-        project=project,
-        overwrite=overwrite,
-        seed=seed,
-        fixed=parse_overrides(overrides),
-        prune=prune,
-        prune_startup_trials=prune_startup_trials,
-        prune_warmup_epochs=prune_warmup_epochs,
-        baseline=baseline,
-        distributed=distributed,
-        oracle=oracle,
-        tuner_id=tuner_id,
-        connect_timeout=connect_timeout,
-        verbose=2 if verbose else 0,
-    )
+    try:
+        config = SearchConfig(
+            model,
+            tuner=tuner,
+            max_trials=max_trials,
+            max_epochs=max_epochs,
+            time_budget=time_budget,
+            executions_per_trial=executions_per_trial,
+            directory=directory,
+            project=project or "",
+            overwrite=overwrite,
+            seed=seed,
+            fixed=parse_overrides(overrides, model),
+            prune=prune,
+            prune_startup_trials=prune_startup_trials,
+            prune_warmup_epochs=prune_warmup_epochs,
+            baseline=baseline,
+            distributed=distributed,
+            oracle=oracle,
+            tuner_id=tuner_id,
+            connect_timeout=connect_timeout,
+            verbose=2 if verbose else 0,
+        )
+    except ConfigError as error:
+        raise ValueError(error.for_cli()) from None
+    result = search(config, data)
     if result.role == "worker":
         ran = ", ".join(result.trials_run) or "none"
         typer.echo(f"\nworker done: {result.stop_reason}; trials run here: {ran}")

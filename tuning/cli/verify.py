@@ -13,7 +13,10 @@ from tuning.cli.errors import one_line_errors
 def verify(
     bundle: Path = typer.Argument(..., help="A bundle directory (from `lstm-zoo export`)."),
     model: Path = typer.Option(
-        None, "--model", help="The Keras model directory (default: the one recorded at export)."
+        None,
+        "--model",
+        help="The Keras model directory (default: the one it was exported from, if it lies "
+        "beside the bundle with its model.keras unchanged).",
     ),
     atol: float = typer.Option(1e-5, "--atol", min=0.0, help="Absolute tolerance."),
     rtol: float = typer.Option(
@@ -24,14 +27,22 @@ def verify(
 ) -> None:
     """Check BUNDLE: the full ONNX checker, onnxruntime against the stored
     reference outputs and against Keras on fresh random and real inputs, and
-    latencies at batch 1 and 32. Exits 1 when an error exceeds atol + rtol * |keras|."""
+    latencies at batch 1 and 32. Exits 1 when an error exceeds atol + rtol * |keras|,
+    or when the bundle is tampered with: a file (the manifest included) that differs
+    from its digest, a path outside the bundle, a graph that is not the manifest's, an
+    unregistered model. Exits 2 when BUNDLE is not a bundle at all."""
     import os
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
     from export import verify as run_verify
+    from export.bundle import BundleIntegrityError
 
-    report = run_verify(bundle, model=model, atol=atol, rtol=rtol, latency=latency)
+    try:
+        report = run_verify(bundle, model=model, atol=atol, rtol=rtol, latency=latency)
+    except BundleIntegrityError as error:
+        typer.echo(f"error: {' '.join(str(error).split())}", err=True)
+        raise typer.Exit(1) from None
     typer.echo(report.to_json() if as_json else report.table())
     if not report.ok:
         raise typer.Exit(1)

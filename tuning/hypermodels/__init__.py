@@ -1,7 +1,9 @@
 """One keras-tuner `HyperModel` per zoo model family, and `hypermodel_for(name)`.
 
-Importing this package imports keras-tuner (and so TensorFlow); the command line
-imports it inside `lstm-zoo tune` only.
+Each family registers its hypermodel class as the `hypermodel` part of its
+`zoo.family.Family`; `hypermodel_for` asks the registration. Importing this package
+imports keras-tuner (and so TensorFlow); the command line imports it inside
+`lstm-zoo tune` only.
 """
 
 from __future__ import annotations
@@ -13,13 +15,6 @@ from tuning.hypermodels.forecasting import ForecastingHyperModel
 from tuning.hypermodels.sentiment import SentimentHyperModel
 from tuning.hypermodels.translation import TranslationHyperModel
 
-#: The hypermodel class of each task (a registered model's `task`).
-FAMILIES: dict[str, type[ZooHyperModel]] = {
-    "sentiment": SentimentHyperModel,
-    "forecasting": ForecastingHyperModel,
-    "translation": TranslationHyperModel,
-}
-
 
 def hypermodel_for(name: str, data: Any = None, **options: Any) -> ZooHyperModel:
     """The family `HyperModel` for the registered model `name`.
@@ -30,18 +25,19 @@ def hypermodel_for(name: str, data: Any = None, **options: Any) -> ZooHyperModel
         **options: `fixed`, `max_epochs`, `verbose` (see `ZooHyperModel`).
 
     Raises:
-        ValueError: the model's task has no hypermodel.
+        ValueError: the model's family registers no hypermodel.
     """
-    import zoo
+    from zoo.family import FamilyError, family_for
 
-    task = zoo.model_card(name)["task"]
-    if task not in FAMILIES:
-        raise ValueError(f"{name}: no search space for the task {task!r} yet.")
-    return FAMILIES[task](name, data, **options)
+    family = family_for(name)  # UnknownModelError for an unregistered name
+    try:
+        hypermodel = family.resolve("hypermodel")
+    except FamilyError as error:
+        raise ValueError(f"{name}: no search space for its family: {error}") from None
+    return hypermodel(name, data, **options)
 
 
 __all__ = [
-    "FAMILIES",
     "ForecastingHyperModel",
     "SentimentHyperModel",
     "TranslationHyperModel",

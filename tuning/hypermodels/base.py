@@ -154,15 +154,15 @@ class ZooHyperModel(keras_tuner.HyperModel):
         initial = int(kwargs.pop("initial_epoch", 0) or 0)
         callbacks = list(kwargs.pop("callbacks", None) or [])
         # The zoo model's fit refits the preprocessing (same data, same result) and then
-        # builds its network: hand it the one keras-tuner built, checked and, for
+        # trains the network it is given: the one keras-tuner built, checked and, for
         # Hyperband, loaded with the previous round's weights.
-        zoo_model.build_network = lambda: model
-        try:
-            history = zoo_model.fit(
-                data, epochs=max(1, epochs - initial), verbose=self.verbose, callbacks=callbacks
-            )
-        finally:
-            del zoo_model.build_network
+        history = zoo_model.fit(
+            data,
+            epochs=max(1, epochs - initial),
+            verbose=self.verbose,
+            network=model,
+            callbacks=callbacks,
+        )
         self.last_model = zoo_model
         return best_epoch_metrics(history, self.objective_name, self.objective_direction)
 

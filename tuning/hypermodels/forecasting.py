@@ -42,21 +42,11 @@ class ForecastingHyperModel(ZooHyperModel):
         }
 
     def prepare(self, zoo_model: Any, data: Any) -> Any:
-        """The scaler and window state, as `LSTMForecaster.fit` fits them: statistics of
-        the series minus its chronological validation tail."""
+        """The scaler and window state, as `LSTMForecaster.fit` fits them
+        (`fit_preprocessing`: statistics of the series minus its chronological
+        validation tail), then the network, seeded as `fit` seeds it."""
         import keras
 
-        from zoo.models.forecasting.backtest import series_part
-
-        hp = zoo_model.hparams
-        series = zoo_model._as_series(data)
-        width, horizon = int(hp["input_width"]), int(hp["horizon"])
-        zoo_model._check_length(series, width + horizon, "the training series")
-        n = len(series)
-        n_val = int(round(n * hp["val_fraction"]))
-        train = series
-        if n_val >= horizon and n - n_val >= width + horizon:
-            train = series_part(series, 0, n - n_val)
-        zoo_model._fit_preprocessing(series, train)
-        keras.utils.set_random_seed(int(hp["seed"]))
+        zoo_model.fit_preprocessing(data)
+        keras.utils.set_random_seed(int(zoo_model.hparams["seed"]))
         return zoo_model.build_network()

@@ -35,13 +35,6 @@ class SentimentHyperModel(ZooHyperModel):
         }
 
     def prepare(self, zoo_model: Any, data: Any) -> Any:
-        """The vocabulary and label names, as `SentimentClassifier.fit` fits them."""
-        from zoo.preprocessing.text import Tokenizer
-
-        if not data.is_labelled:
-            raise ValueError(f"{data.source}: every training text needs a label.")
-        zoo_model.label_names = list(data.label_names)
-        zoo_model.tokenizer = Tokenizer().fit(
-            data.texts, max_tokens=zoo_model.hparams["max_tokens"]
-        )
+        """The vocabulary and label names (the classifier's own `fit_preprocessing`)."""
+        zoo_model.fit_preprocessing(data)
         return zoo_model.build_network()

@@ -35,6 +35,6 @@ class TranslationHyperModel(ZooHyperModel):
         }
 
     def prepare(self, zoo_model: Any, data: Any) -> Any:
-        """Both vocabularies, as `Seq2SeqTranslator.fit` fits them (on all pairs)."""
-        zoo_model.fit_tokenizers(data)
+        """Both vocabularies (the translator's own `fit_preprocessing`, on all pairs)."""
+        zoo_model.fit_preprocessing(data)
         return zoo_model.build_network()

@@ -14,8 +14,10 @@ name                      freq      length       columns
 ========================  ========  ===========  =======================================
 
 The two hourly temperature files skip one hour at the spring daylight-saving change
-(2010-03-14 02:00), so they have 8759 rows rather than 8760; the series are returned as
-stored, with ``freq="h"`` (the modal step).
+(2010-03-14 02:00), so they have 8759 rows rather than 8760; by default the series are
+returned as stored (``spacing="keep"``), with ``freq="h"`` (the modal step): this one known
+gap is accepted on purpose. User files are checked strictly (see
+:func:`zoo.data.load_series_csv`).
 """
 
 from __future__ import annotations
@@ -102,13 +104,19 @@ def _load_stock(symbol: str) -> TimeSeries:
     )
 
 
-def load_embedded_series(name: str = "seattle-temps", symbol: str | None = None) -> TimeSeries:
+def load_embedded_series(
+    name: str = "seattle-temps", symbol: str | None = None, spacing: str = "keep"
+) -> TimeSeries:
     """Load a real series bundled with ``vega_datasets`` (see the module docstring).
 
     Args:
         name: ``"seattle-temps"``, ``"sf-temps"``, ``"seattle-weather"``, ``"stocks"`` or
             ``"stocks:<SYMBOL>"``.
         symbol: Stock symbol for ``name="stocks"`` (default ``"AAPL"``).
+        spacing: As in :func:`zoo.data.load_series_csv`. The default ``"keep"`` returns the
+            rows as stored, with the one-hour daylight-saving gap of the two hourly
+            temperature files (see the module docstring); ``"interpolate"`` fills it in,
+            ``"strict"`` raises on it.
 
     Raises:
         KeyError: Unknown name (the message lists :func:`list_embedded_series`).
@@ -132,4 +140,5 @@ def load_embedded_series(name: str = "seattle-temps", symbol: str | None = None)
         date_column="date",
         value_columns=list(columns) if columns else None,
         source=f"vega_datasets:{name}",
+        spacing=spacing,
     )

@@ -20,6 +20,7 @@ Keras is imported only when :func:`load_imdb` is called.
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import threading
 import zipfile
@@ -30,8 +31,9 @@ from typing import Any
 
 import numpy as np
 
-from zoo.data.errors import DataError, MissingDataError
+from zoo.data.errors import DataError, MissingDataError, format_value
 from zoo.data.paths import DATA_DIR_ENV, resolve_data_path
+from zoo.data.reading import MAX_FILE_BYTES_ENV, check_data_file, max_file_bytes
 from zoo.data.sentiment import SST2_LABEL_NAMES, TextDataset
 
 __all__ = ["IMDB_INDEX_FROM", "IMDB_OOV_CHAR", "IMDB_START_CHAR", "decode_imdb", "load_imdb"]
@@ -70,12 +72,26 @@ def _keras_imdb_with_local_files(files: dict[str, Path]) -> Iterator[Any]:
 
 
 def _check_npz(path: Path) -> None:
-    """Fail early, with the keys found, on an ``.npz`` not in Keras' IMDB layout."""
+    """Fail early, with the keys found, on an ``.npz`` not in Keras' IMDB layout.
+
+    The archive must be a regular file within the size limit, and its members must not
+    unpack to more than that limit either (no zip bomb reaches NumPy).
+    """
+    check_data_file(path, what="IMDB archive")
+    limit = max_file_bytes()
     try:
         with zipfile.ZipFile(path) as archive:
-            keys = sorted(name.removesuffix(".npy") for name in archive.namelist())
-    except zipfile.BadZipFile:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
         raise DataError("not an .npz (zip) archive", file=path) from None
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > limit:
+        raise DataError(
+            f"the archive unpacks to {unpacked} bytes, over the limit of {limit}; "
+            f"set {MAX_FILE_BYTES_ENV} (bytes) to raise it",
+            file=path,
+        )
+    keys = sorted(member.filename.removesuffix(".npy") for member in members)
     missing = [k for k in _KEYS if k not in keys]
     if missing:
         raise DataError(
@@ -84,14 +100,34 @@ def _check_npz(path: Path) -> None:
         )
 
 
+def _check_word_index(word_index: Any, path: Path) -> dict[str, int]:
+    """The word index must map words (strings) to integer ranks >= 1."""
+    if not isinstance(word_index, dict):
+        raise DataError(
+            f"the word index must be a JSON object of word -> rank, found a "
+            f"{type(word_index).__name__}",
+            file=path,
+        )
+    for word, rank in word_index.items():
+        if isinstance(rank, bool) or not isinstance(rank, int) or rank < 1:
+            raise DataError(
+                f"the rank of word {format_value(word)} must be an integer >= 1, "
+                f"found {format_value(rank)}",
+                file=path,
+                column=word if len(word) <= 40 else None,
+            )
+    return word_index
+
+
 def _find_word_index(npz: Path, word_index_path: str | os.PathLike[str] | None) -> Path:
     if word_index_path is not None:
-        return resolve_data_path(word_index_path, f"imdb/{_INDEX_NAME}")
+        found = resolve_data_path(word_index_path, f"imdb/{_INDEX_NAME}")
+        return check_data_file(found, what="word index")
     beside = npz.with_name(_INDEX_NAME)
     if beside.is_file():
-        return beside
+        return check_data_file(beside, what="word index")
     try:
-        return resolve_data_path(None, f"imdb/{_INDEX_NAME}")
+        return check_data_file(resolve_data_path(None, f"imdb/{_INDEX_NAME}"), what="word index")
     except MissingDataError:
         raise MissingDataError(
             f"word index {_INDEX_NAME!r} not found: pass word_index_path=, put it beside "
@@ -139,10 +175,16 @@ def load_imdb(
 
     Raises:
         MissingDataError: A file is missing.
-        DataError: The ``.npz`` is not in Keras' IMDB layout.
+        DataError: A file is a directory, a device or over the size limit (also unpacked,
+            see :mod:`zoo.data.reading`); the ``.npz`` is not in Keras' IMDB layout; the word
+            index is not a UTF-8 JSON object of word -> integer rank.
     """
     if split not in ("train", "test"):
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    if num_words is not None and (
+        isinstance(num_words, bool) or not isinstance(num_words, int | np.integer) or num_words < 1
+    ):
+        raise ValueError(f"num_words must be a positive integer or None, got {num_words!r}")
     npz = resolve_data_path(path, f"imdb/{_NPZ_NAME}")
     _check_npz(npz)
     index_path = _find_word_index(npz, word_index_path)
@@ -153,7 +195,18 @@ def load_imdb(
             oov_char=IMDB_OOV_CHAR,
             index_from=IMDB_INDEX_FROM,
         )
-        word_index = imdb.get_word_index()
+        try:
+            word_index = _check_word_index(imdb.get_word_index(), index_path)
+        except UnicodeDecodeError as exc:
+            raise DataError(
+                f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
+                "save it as UTF-8",
+                file=index_path,
+            ) from None
+        except json.JSONDecodeError as exc:
+            raise DataError(
+                f"not valid JSON ({exc.msg} at column {exc.colno})", file=index_path, row=exc.lineno
+            ) from None
     inverted = {int(rank) + IMDB_INDEX_FROM: word for word, rank in word_index.items()}
     x, y = (x_train, y_train) if split == "train" else (x_test, y_test)
     texts = [decode_imdb(seq, inverted) for seq in x]

@@ -6,6 +6,7 @@ import os
 from pathlib import Path, PurePosixPath
 
 from zoo.data.errors import MissingDataError
+from zoo.data.reading import check_data_file
 
 __all__ = ["DATA_DIR_ENV", "resolve_data_path"]
 
@@ -30,7 +31,9 @@ def resolve_data_path(path_or_dir: str | os.PathLike[str] | None, default_name: 
 
     Resolution order:
 
-    1. ``path_or_dir`` is an existing file: it is returned as is.
+    1. ``path_or_dir`` is an existing file: it is returned as is (after
+       :func:`zoo.data.reading.check_data_file`: a device, FIFO or a file over the size
+       limit raises :class:`~zoo.data.errors.DataError`).
     2. ``path_or_dir`` is an existing directory: ``path_or_dir/default_name``, else
        ``path_or_dir/<last part of default_name>``.
     3. ``path_or_dir`` is ``None``: the same two candidates under the directory named by the
@@ -51,8 +54,8 @@ def resolve_data_path(path_or_dir: str | os.PathLike[str] | None, default_name: 
     if path_or_dir is not None:
         origin = "given path"
         base = Path(path_or_dir).expanduser()
-        if base.is_file():
-            return base
+        if base.is_file() or (base.exists() and not base.is_dir()):
+            return check_data_file(base)
         if not base.exists():
             raise MissingDataError(
                 f"data file {default_name!r} not found: {str(base)!r} does not exist"

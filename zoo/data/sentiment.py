@@ -25,6 +25,7 @@ _SST2_FILES = {"train": "train.tsv", "dev": "dev.tsv", "validation": "dev.tsv", 
 _TEXT_NAMES = ("text", "sentence", "review", "content", "document", "tweet", "comment")
 _LABEL_NAMES = ("label", "labels", "sentiment", "class", "polarity", "target", "y")
 _MAX_LABEL_VALUES = 50  # more distinct values than this in a column: not a label column
+_STRAY_MIN_ROWS = 20  # from this many rows on, a class seen once is refused as a stray
 
 
 @dataclass
@@ -106,7 +107,7 @@ def load_sst2(
     body, lines = records.rows[1:], records.lines[1:]
     source = f"SST-2/{path.name}"
     if header == ["index", "sentence"]:
-        texts = [row[1].strip() for row in body]
+        texts = _texts([row[1] for row in body], lines, path=path, column="sentence")
         return TextDataset(texts, np.full(len(texts), -1), list(SST2_LABEL_NAMES), source)
     if header != ["sentence", "label"]:
         raise DataError(
@@ -128,7 +129,87 @@ def load_sst2(
                 value=row[1],
             )
         labels[i] = int(value)
-    return TextDataset([row[0].strip() for row in body], labels, list(SST2_LABEL_NAMES), source)
+    texts = _texts([row[0] for row in body], lines, path=path, column="sentence")
+    return TextDataset(texts, labels, list(SST2_LABEL_NAMES), source)
+
+
+def _texts(
+    values: Sequence[str], lines: Sequence[int], *, path: str | os.PathLike[str], column: str | int
+) -> list[str]:
+    """Stripped texts; an empty (or whitespace-only) text raises naming its row."""
+    texts = [value.strip() for value in values]
+    for text, line in zip(texts, lines, strict=True):
+        if not text:
+            raise DataError(
+                "empty text (nothing to learn from); fill it in or drop the row",
+                file=path,
+                row=line,
+                column=column,
+            )
+    return texts
+
+
+def _check_label_names(label_names: Sequence[str]) -> list[str]:
+    if isinstance(label_names, str) or not isinstance(label_names, Sequence):
+        raise TypeError(f"label_names must be a list of class names, got {label_names!r}")
+    names = [str(n) for n in label_names]
+    if len(names) < 2:
+        raise ValueError(f"label_names must name at least 2 classes, got {names}")
+    if len(set(names)) != len(names) or any(not n.strip() for n in names):
+        raise ValueError(f"label_names must be distinct, non-empty names, got {names}")
+    return names
+
+
+def _looks_like_labels(distinct: int, rows: int) -> bool:
+    """Whether a column with ``distinct`` values in ``rows`` rows can be a guessed label."""
+    return distinct <= _MAX_LABEL_VALUES and not (rows >= 4 and distinct > rows / 2)
+
+
+def _check_classes(
+    labels: np.ndarray,
+    classes: Sequence[str],
+    lines: Sequence[int],
+    *,
+    path: str | os.PathLike[str],
+    column: str | int,
+) -> None:
+    """Refuse label columns that would train a silently wrong classifier.
+
+    Called when the classes are inferred from the file (no ``label_names``): one class
+    only; nearly as many classes as rows (an id, author or text column, not a label);
+    or a stray class (seen once in a file of ``_STRAY_MIN_ROWS`` rows or more, or fewer
+    than 3 times and in under 1% of the rows, e.g. a typo), named with its first row.
+    """
+    rows = len(labels)
+    counts = np.bincount(labels, minlength=len(classes))
+    if len(classes) < 2:
+        raise DataError(
+            f"the label column holds a single class {format_value(classes[0])} in all {rows} "
+            "rows; a classifier needs at least 2 classes (is this the label column?)",
+            file=path,
+            column=column,
+        )
+    if rows >= _STRAY_MIN_ROWS and len(classes) > rows / 2:
+        raise DataError(
+            f"the label column has {len(classes)} distinct values in {rows} rows, nearly one "
+            "per row: it does not hold class labels (an id, author or text column?); name "
+            "the label column 'label' in the header (or pass label_column=)",
+            file=path,
+            column=column,
+        )
+    for k in np.argsort(counts, kind="stable"):
+        count = int(counts[k])
+        if (count == 1 and rows >= _STRAY_MIN_ROWS) or (count < 3 and count < rows / 100):
+            first = lines[int(np.flatnonzero(labels == k)[0])]
+            raise DataError(
+                f"class {format_value(classes[k])} occurs only {count} time"
+                f"{'s' if count > 1 else ''} in {rows} rows (a stray label?); fix or drop "
+                "the row, or pass label_names= to declare the classes",
+                file=path,
+                row=first,
+                column=column,
+                value=classes[k],
+            )
 
 
 def _guess_label_column(rows: Sequence[Sequence[str]], exclude: int | None) -> int:
@@ -200,7 +281,7 @@ def _encode_labels(
         names = sorted(distinct)
         rank_of = {name: k for k, name in enumerate(names)}
         return np.array([rank_of[v] for v in stripped], dtype=np.int64), names
-    names = [str(n) for n in label_names]
+    names = _check_label_names(label_names)
     index = {name: i for i, name in enumerate(names)}
     labels = np.empty(len(stripped), dtype=np.int64)
     for i, (value, line) in enumerate(zip(stripped, lines, strict=True)):
@@ -236,7 +317,9 @@ def load_text_table(
             named text/sentence/review/content/..., else the column with the longest values.
         label_column: Header name or 0-based index of the label column. ``None``: a column
             named label/sentiment/class/polarity/target, else the column with the fewest
-            distinct values (ties: the shortest values).
+            distinct values (ties: the shortest values), provided it looks like a label
+            column: at most 50 distinct values, and (from 4 rows on) at most one per two
+            rows. A text+author file, say, is refused rather than trained on authors.
         delimiter: ``None`` infers it from the extension (``.csv`` comma, ``.tsv`` tab) or
             sniffs it. Tab-separated files are read without quote processing.
         header: ``None`` auto-detects: a header is assumed when a column is given by name,
@@ -247,9 +330,14 @@ def load_text_table(
             into the list; anything else raises :class:`DataError` with its row. Without
             it, integer labels ``0..K-1`` are kept as they are, other integers are mapped in
             sorted order, and string labels are sorted alphabetically to form the classes.
+            Classes inferred this way are checked: a single class, nearly one class per
+            row (from 20 rows on, more classes than half the rows), or a stray class (seen
+            once in 20 or more rows, or fewer than 3 times and in under 1% of the rows) is
+            refused, the stray one with its first row.
 
     Raises:
-        DataError: Empty file, wrong delimiter, missing column, unknown or empty label.
+        DataError: Empty file, wrong delimiter, missing column, unknown or empty label,
+            empty text, no plausible label column, or the class problems above.
     """
     records = read_records(path, delimiter, min_columns=2)
     rows, lines = records.rows, records.lines
@@ -274,6 +362,7 @@ def load_text_table(
     label_idx = locate(label_column, _LABEL_NAMES, "label column")
     text_idx = locate(text_column, _TEXT_NAMES, "text column")
     sample = body[:200]
+    guessed = label_idx is None
     if label_idx is None:
         label_idx = _guess_label_column(sample, exclude=text_idx)
     if text_idx is None:
@@ -281,10 +370,24 @@ def load_text_table(
     if text_idx == label_idx:
         raise ValueError(f"text and label columns are the same column ({text_idx})")
     column_name: str | int = names[label_idx] if names is not None else label_idx
+    if guessed and label_names is None:
+        distinct = len({row[label_idx].strip() for row in body})
+        if not _looks_like_labels(distinct, len(body)):
+            raise DataError(
+                f"no label column: none is named {'/'.join(_LABEL_NAMES)}, and the column "
+                f"with the fewest distinct values has {distinct} in {len(body)} rows, which "
+                "are not class labels; name the label column 'label' in the header "
+                "(or pass label_column=)",
+                file=path,
+                column=column_name,
+            )
     labels, classes = _encode_labels(
         [row[label_idx] for row in body], body_lines, label_names, path=path, column=column_name
     )
-    texts = [row[text_idx].strip() for row in body]
+    if label_names is None:
+        _check_classes(labels, classes, body_lines, path=path, column=column_name)
+    text_name: str | int = names[text_idx] if names is not None else text_idx
+    texts = _texts([row[text_idx] for row in body], body_lines, path=path, column=text_name)
     return TextDataset(texts, labels, classes, str(path))
 
 

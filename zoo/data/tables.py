@@ -7,7 +7,9 @@ record so a bad value can be reported as ``file: row N, column 'c': ...``.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import itertools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from zoo.data.errors import DataError, format_value
+from zoo.data.reading import iter_lines
 
 __all__ = [
     "CANDIDATE_DELIMITERS",
@@ -80,6 +83,11 @@ def delimiter_for(path: str | os.PathLike[str], sample: Sequence[str] = ()) -> s
     return _sniff(sample) or ","
 
 
+def _check_delimiter(delimiter: object) -> None:
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '\r\n"':
+        raise ValueError(f"delimiter must be one character (not a quote or newline): {delimiter!r}")
+
+
 def read_records(
     path: str | os.PathLike[str],
     delimiter: str | None = None,
@@ -88,6 +96,8 @@ def read_records(
 ) -> Records:
     """Read all records of a delimited text file (UTF-8, optional BOM).
 
+    The file is read through :func:`zoo.data.reading.iter_lines`: a regular file within the
+    size limit, line by line with a bounded line length, decoded with errors naming the line.
     Blank lines are skipped. Tab-delimited files are read without quote processing (as
     GLUE/TSV files are written); other delimiters follow the usual CSV quoting rules.
 
@@ -98,19 +108,27 @@ def read_records(
             column and another delimiter would split it, the error says so.
 
     Raises:
-        DataError: The file is empty, a record has a different number of fields than the
-            first one, or the file has fewer than ``min_columns`` columns (naming the
+        MissingDataError: The file does not exist.
+        DataError: The file is not a regular file, too large, has a line too long or not
+            UTF-8 (see :mod:`zoo.data.reading`), is empty, a record has a different
+            number of fields than the first one, or the file has fewer than ``min_columns`` columns (naming the
             delimiter that was probably meant).
     """
     path = Path(path)
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        sample = [line for _, line in zip(range(_SNIFF_LINES), handle, strict=False)]
+    if delimiter is not None:
+        _check_delimiter(delimiter)
+    with contextlib.closing(iter_lines(path)) as lines_in:
+        sample = [text for _, (_, text) in zip(range(_SNIFF_LINES), lines_in, strict=False)]
         if not any(line.strip() for line in sample):
             raise DataError("the file is empty", file=path)
         chosen = delimiter if delimiter is not None else delimiter_for(path, sample)
-        handle.seek(0)
         quoting = csv.QUOTE_NONE if chosen == "\t" else csv.QUOTE_MINIMAL
-        reader = csv.reader(handle, delimiter=chosen, quoting=quoting, strict=False)
+        reader = csv.reader(
+            itertools.chain(sample, (text for _, text in lines_in)),
+            delimiter=chosen,
+            quoting=quoting,
+            strict=False,
+        )
         rows: list[list[str]] = []
         lines: list[int] = []
         try:

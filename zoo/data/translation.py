@@ -10,15 +10,16 @@ embedded corpus that needs no download is :func:`zoo.data.translation_corpus.gen
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from zoo.data.errors import DataError, MissingDataError, format_value
+from zoo.data.errors import DataError, format_value
+from zoo.data.reading import iter_lines
 
 __all__ = ["SentencePairs", "load_sentence_pairs", "split_pairs"]
 
@@ -75,31 +76,22 @@ def load_sentence_pairs(
         The pairs in file order; ``source`` is the path as given.
 
     Raises:
-        MissingDataError: ``path`` is not an existing file.
-        DataError: A line that is not valid UTF-8, has no tab, has more than three columns or
+        MissingDataError: ``path`` does not exist.
+        DataError: ``path`` is a directory, a device or too large; a line that is too long,
+            not valid UTF-8 (see :mod:`zoo.data.reading`), has no tab, has more than three columns or
             an empty sentence (``row`` is the 1-based line number, ``value`` the line); or the
             file holds no pair at all.
     """
-    if max_pairs is not None and max_pairs < 1:
-        raise ValueError(f"max_pairs must be a positive integer or None, got {max_pairs}")
-    file = Path(path)
-    if not file.is_file():
-        raise MissingDataError(f"sentence-pair file not found: {str(file)!r}")
+    if max_pairs is not None and (
+        isinstance(max_pairs, bool) or not isinstance(max_pairs, int | np.integer) or max_pairs < 1
+    ):
+        raise ValueError(f"max_pairs must be a positive integer or None, got {max_pairs!r}")
     english: list[str] = []
     other: list[str] = []
-    with open(file, "rb") as fh:
-        for row, raw in enumerate(fh, start=1):
+    with contextlib.closing(iter_lines(path, what="sentence-pair file")) as lines:
+        for row, line in lines:
             if max_pairs is not None and len(english) >= max_pairs:
                 break
-            try:
-                line = raw.decode("utf-8-sig" if row == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                raise DataError(
-                    f"line is not valid UTF-8 ({exc.reason} at byte {exc.start}): {format_value(raw)}",
-                    file=path,
-                    row=row,
-                    value=raw,
-                ) from None
             line = line.rstrip("\r\n")
             if not line.strip():
                 continue

@@ -3,11 +3,14 @@
 Layers: `LSTM`, `PeepholeLSTM`, `CIFGLSTM`, `LayerNormLSTM`, `ProjectionLSTM`,
 each with its cell for use inside `keras.layers.RNN`. All are registered for
 Keras serialization under the package "zoo", so `.keras` files that use them
-reload with plain `keras.models.load_model`.
+reload with plain `keras.models.load_model`. `describe_backend()` tells which
+time loop the layers run here and why (`zoo.layers.backends`).
 """
 
-from zoo.layers.base import BaseLSTM, BaseLSTMCell, set_xla_cells
+from zoo.layers.backends import describe_backend, set_xla_cells, xla_cells_enabled
+from zoo.layers.base import BaseLSTM, BaseLSTMCell
 from zoo.layers.cifg_lstm import CIFGLSTM, CIFGLSTMCell
+from zoo.layers.facts import OnnxLSTMFacts
 from zoo.layers.layer_norm_lstm import LayerNormLSTM, LayerNormLSTMCell
 from zoo.layers.lstm import LSTM, LSTMCell
 from zoo.layers.peephole_lstm import PeepholeLSTM, PeepholeLSTMCell
@@ -24,11 +27,14 @@ __all__ = [
     "LSTMCell",
     "LayerNormLSTM",
     "LayerNormLSTMCell",
+    "OnnxLSTMFacts",
     "PeepholeLSTM",
     "PeepholeLSTMCell",
     "ProjectionLSTM",
     "ProjectionLSTMCell",
+    "describe_backend",
     "plot_gates",
     "set_xla_cells",
     "trace_gates",
+    "xla_cells_enabled",
 ]

@@ -17,36 +17,29 @@ hidden state, the new cell state and a dict of every gate. A step is
   once per sequence instead of once per step and, on TensorFlow, compiles
   `cell_update` with XLA (`zoo.layers.fused`);
 * `zoo.layers.trace_gates`, which keeps the gate dict for every step.
+
+Which time loop runs (the zoo loop op by op or with the XLA step, Keras' own
+driver, the whole loop under XLA, or cuDNN on a GPU) is not decided here but
+in `zoo.layers.backends`, from the layer's `step_backend` and `use_cudnn`
+options; every path computes these same equations.
 """
 
 from __future__ import annotations
 
-import contextvars
-import os
-from typing import Any
+from typing import ClassVar
 
 import keras
 from keras import activations, constraints, initializers, ops, regularizers
+from keras.src.layers.rnn.dropout_rnn_cell import DropoutRNNCell
 
+from zoo.layers.checks import check_choice, check_implementation, check_rate, check_units
+from zoo.layers.facts import OnnxLSTMFacts
 
-def check_units(name: str, value: Any) -> int:
-    """Returns `value` as an int, or raises naming the argument and value."""
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(
-            f"Argument `{name}` must be a positive integer; received {name}={value!r}."
-        )
-    return value
+#: The values of `use_cudnn`, as in `keras.layers.LSTM`.
+USE_CUDNN_VALUES = ("auto", True, False)
 
-
-def check_rate(name: str, value: Any) -> float:
-    """Returns a dropout rate in [0, 1), or raises naming the argument and value."""
-    try:
-        rate = float(value)
-    except (TypeError, ValueError):
-        rate = None
-    if rate is None or not 0.0 <= rate < 1.0:
-        raise ValueError(f"Argument `{name}` must be a float in [0, 1); received {name}={value!r}.")
-    return rate
+#: The values of `step_backend` (see `zoo.layers.backends`).
+STEP_BACKENDS = ("auto", "xla", "ops", "keras_rnn", "xla_loop")
 
 
 def read_weight(variable):
@@ -60,13 +53,20 @@ def read_weight(variable):
     return ops.copy(variable)
 
 
-class BaseLSTMCell(keras.layers.Layer):
+class BaseLSTMCell(DropoutRNNCell, keras.layers.Layer):
     """Constructor arguments, dropout and config common to all zoo cells.
 
     Subclasses define `build` and `cell_update`, and extend `loop_weights`
     (and `prepare_inputs`, `hidden_part`, `output_part`) where they have more
-    weights or more work.
+    weights or more work. A subclass whose equations are those of the ONNX
+    `LSTM` operator declares it with `onnx_lstm` (see `zoo.layers.facts`).
     """
+
+    #: How the equations map onto the ONNX `LSTM` operator, or None. Read by
+    #: `export.fusion` (fused nodes) and by the GPU path (cuDNN runs cells
+    #: whose facts are those of a plain LSTM). Not inherited: see
+    #: `zoo.layers.facts.declared_onnx_facts`.
+    onnx_lstm: ClassVar[OnnxLSTMFacts | None] = None
 
     #: Names of the gates `equations` reports, in the order they are drawn.
     gate_names: tuple[str, ...] = ()
@@ -94,9 +94,11 @@ class BaseLSTMCell(keras.layers.Layer):
         dropout=0.0,
         recurrent_dropout=0.0,
         seed=None,
+        implementation=2,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        self.implementation = check_implementation(implementation)
         self.units = check_units("units", units)
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
@@ -199,13 +201,23 @@ class BaseLSTMCell(keras.layers.Layer):
             x = ops.concatenate([x, ops.ones_like(x[..., :1])], axis=-1)
         return x
 
+    def gate_matmul(self, x, kernel):
+        """`x @ kernel` over all gates: one matmul (`implementation=2`), or
+        one per gate block (`implementation=1`), as Keras' two modes. Same
+        values either way; the modes differ only in speed."""
+        if self.implementation == 1:
+            blocks = int(kernel.shape[-1]) // self.units
+            parts = ops.split(kernel, blocks, axis=-1)
+            return ops.concatenate([ops.matmul(x, part) for part in parts], axis=-1)
+        return ops.matmul(x, kernel)
+
     def input_part(self, x, weights):
         """The gate pre-activations that depend on the prepared input only."""
-        return ops.matmul(x, weights["kernel"])
+        return self.gate_matmul(x, weights["kernel"])
 
     def hidden_part(self, h_prev, weights):
         """The gate pre-activations that depend on the previous output."""
-        return ops.matmul(h_prev, weights["recurrent_kernel"])
+        return self.gate_matmul(h_prev, weights["recurrent_kernel"])
 
     def cell_update(self, zx, zh, c_prev, weights):
         """The gate equations: `(h, c, gates)` from the input part `zx`, the
@@ -221,12 +233,22 @@ class BaseLSTMCell(keras.layers.Layer):
     def recurrent_part(self, zx, states, weights, recurrent_mask=None, cell_update=None):
         """The rest of a step, from the input part `zx` and the states:
         `(output, new_states, gates)`. `cell_update` replaces the cell's own
-        (the time loop passes its XLA-compiled one)."""
+        (the time loop passes its XLA-compiled one).
+
+        Under mixed precision the time loop carries `c` in float32: the gate
+        pre-activations are then cast up, the element-wise equations run in
+        float32, and `h` goes back to the compute dtype for the next matmul.
+        """
         h_prev, c_prev = states
         if recurrent_mask is not None:
             h_prev = h_prev * recurrent_mask
         update = cell_update or self.cell_update
-        h, c, gates = update(zx, self.hidden_part(h_prev, weights), c_prev, weights)
+        zh = self.hidden_part(h_prev, weights)
+        if zx.dtype != c_prev.dtype:
+            zx, zh = ops.cast(zx, c_prev.dtype), ops.cast(zh, c_prev.dtype)
+        h, c, gates = update(zx, zh, c_prev, weights)
+        if h.dtype != h_prev.dtype:
+            h = ops.cast(h, h_prev.dtype)
         output = self.output_part(h, weights)
         return output, [output, c], {**gates, "cell": c, "hidden": output}
 
@@ -240,18 +262,15 @@ class BaseLSTMCell(keras.layers.Layer):
         """Masks for the inputs and the recurrent state, or None when off.
 
         As in Gal & Ghahramani (2016), one mask is drawn per sequence and
-        shared by every time step and every gate.
+        shared by every time step and every gate. The masks are Keras'
+        `DropoutRNNCell` ones: `keras.layers.RNN` draws them once before its
+        time loop and clears them after, so every time loop (the zoo's, Keras'
+        driver, XLA or cuDNN) applies the same masks. (Keras' own
+        `implementation=1` draws one mask per gate; the zoo keeps one.)
         """
-        input_mask = recurrent_mask = None
-        if training and self.dropout > 0:
-            input_mask = keras.random.dropout(
-                ops.ones_like(step_input), self.dropout, seed=self.seed_generator
-            )
-        if training and self.recurrent_dropout > 0:
-            recurrent_mask = keras.random.dropout(
-                ops.ones_like(state), self.recurrent_dropout, seed=self.seed_generator
-            )
-        return input_mask, recurrent_mask
+        if not training:
+            return None, None
+        return self.get_dropout_mask(step_input), self.get_recurrent_dropout_mask(state)
 
     def call(self, inputs, states, training=False):
         input_mask, recurrent_mask = self.dropout_masks(inputs, states[0], training)
@@ -284,34 +303,10 @@ class BaseLSTMCell(keras.layers.Layer):
             "dropout": self.dropout,
             "recurrent_dropout": self.recurrent_dropout,
             "seed": self.seed,
+            "implementation": self.implementation,
         }
         return {**super().get_config(), **config}
 
-
-#: Whether the training loop compiles each step's `cell_update` with XLA
-#: (`zoo.layers.fused`): on unless LSTM_ZOO_XLA_CELLS=0 or `set_xla_cells(False)`.
-_XLA_CELLS = {"enabled": os.environ.get("LSTM_ZOO_XLA_CELLS", "1") != "0"}
-
-
-def set_xla_cells(enabled: bool) -> None:
-    """Turns the XLA-compiled element-wise step of the TensorFlow training
-    loop on (the default) or off, for TensorFlow builds without XLA or to
-    compare. Both compute the same equations. Takes effect when a model's
-    step function is next traced. The environment variable
-    `LSTM_ZOO_XLA_CELLS=0` sets it off at import."""
-    _XLA_CELLS["enabled"] = bool(enabled)
-
-
-def xla_cells_enabled() -> bool:
-    """Whether training loops compile their element-wise step with XLA."""
-    return _XLA_CELLS["enabled"]
-
-
-#: While set (by `export.fusion.fusing`), `BaseLSTM.inner_loop` first offers
-#: its arguments to this callable; a non-None result replaces the time loop.
-INNER_LOOP_OVERRIDE: contextvars.ContextVar = contextvars.ContextVar(
-    "zoo_inner_loop_override", default=None
-)
 
 _LAYER_KWARGS = ("name", "dtype", "trainable", "autocast", "input_shape", "input_dim")
 
@@ -320,10 +315,22 @@ class BaseLSTM(keras.layers.RNN):
     """A recurrent layer over a zoo cell, with the zoo's fast time loop.
 
     Subclasses set `cell_class`. Cell arguments (units, activations,
-    initializers, dropout, variant options) go to the cell; the rest are the
-    usual `keras.layers.RNN` arguments. With the TensorFlow backend the time
-    loop is `zoo.layers.recurrence`; with `unroll=True` or another backend the
-    layer falls back to Keras' own driver (the equations are the same).
+    initializers, dropout, `implementation`, variant options) go to the cell;
+    the rest are the usual `keras.layers.RNN` arguments, and two that choose
+    the time loop (`zoo.layers.backends`):
+
+    * `use_cudnn`: `"auto"` (default), `True` or `False`, as in
+      `keras.layers.LSTM`: on a GPU, `"auto"` runs cuDNN's LSTM kernel when
+      the equations are exactly cuDNN's, `True` requires it (an error where
+      it cannot run), `False` never uses it;
+    * `step_backend`: `"auto"` (default: measured per machine and shape
+      class, see `zoo.layers.describe_backend()`), or one path forced:
+      `"xla"` (the zoo loop, element-wise step compiled with XLA), `"ops"`
+      (the zoo loop op by op), `"keras_rnn"` (Keras' own driver over the
+      cell) or `"xla_loop"` (the whole zoo loop compiled with XLA).
+
+    With `unroll=True` or a backend other than TensorFlow, Keras' own driver
+    runs. The equations are the same on every path.
     """
 
     cell_class: type[BaseLSTMCell] = BaseLSTMCell
@@ -338,8 +345,12 @@ class BaseLSTM(keras.layers.RNN):
         unroll=False,
         zero_output_for_mask=False,
         activity_regularizer=None,
+        use_cudnn="auto",
+        step_backend="auto",
         **kwargs,
     ):
+        use_cudnn = check_choice("use_cudnn", use_cudnn, USE_CUDNN_VALUES)
+        step_backend = check_choice("step_backend", step_backend, STEP_BACKENDS)
         layer_kwargs = {k: kwargs.pop(k) for k in _LAYER_KWARGS if k in kwargs}
         cell = self.cell_class(
             units,
@@ -359,6 +370,14 @@ class BaseLSTM(keras.layers.RNN):
             activity_regularizer=regularizers.get(activity_regularizer),
             **layer_kwargs,
         )
+        self.use_cudnn = use_cudnn
+        self.step_backend = step_backend
+        from zoo.layers.backends import may_run_cudnn
+
+        if may_run_cudnn(self):
+            # As keras.layers.LSTM: cuDNN ops cannot be XLA-compiled, so a
+            # model holding this layer is not jit-compiled by default.
+            self.supports_jit = False
 
     # -- validation -------------------------------------------------------
     def _check_sequences_shape(self, shape):
@@ -416,54 +435,16 @@ class BaseLSTM(keras.layers.RNN):
 
     # -- the time loop ----------------------------------------------------
     def inner_loop(self, sequences, initial_state, mask, training=False):
-        override = INNER_LOOP_OVERRIDE.get()
-        if override is not None:  # set by `export.fusion.fusing` while tracing for ONNX
-            result = override(self, sequences, initial_state, mask, training)
-            if result is not None:
-                return result
-        if keras.backend.backend() != "tensorflow" or self.unroll:
-            return super().inner_loop(sequences, initial_state, mask, training=training)
-        from zoo.layers.recurrence import recurrence
+        """The time loop; `zoo.layers.backends.time_loop` picks the path."""
+        from zoo.layers.backends import time_loop
 
-        if isinstance(mask, (list, tuple)):
-            mask = mask[0]
-        cell = self.cell
-        input_mask, recurrent_mask = cell.dropout_masks(
-            sequences[:, 0, :], initial_state[0], training
-        )
-        if input_mask is not None:
-            sequences = sequences * ops.expand_dims(input_mask, 1)
-        # The input projection stays inside the loop: computing it for the
-        # whole sequence first writes a [T, B, 4H] tensor whose memory traffic
-        # costs more on CPU than the per-step matmul it saves (measured: 1.2x
-        # slower training at B=64, T=100, H=128).
-        weights = cell.step_weights()
-        sequences = cell.prepared(sequences, weights)
-        # The XLA step pays off in training, where it also shortens the
-        # backward loop; a forward pass alone runs faster op by op.
-        update = None
-        if override is None and training is True and xla_cells_enabled():
-            from zoo.layers.fused import fused_cell_update
+        return time_loop(self, sequences, initial_state, mask, training)
 
-            update = fused_cell_update(cell)
-
-        def step(x, states):
-            zx = cell.input_part(x, weights)
-            output, new_states, _ = cell.recurrent_part(
-                zx, states, weights, recurrent_mask, cell_update=update
-            )
-            return output, new_states
-
-        return recurrence(
-            step,
-            sequences,
-            initial_state,
-            output_size=cell.output_size,
-            mask=mask,
-            go_backwards=self.go_backwards,
-            return_sequences=self.return_sequences,
-            zero_output_for_mask=self.zero_output_for_mask,
-        )
+    @property
+    def backend_choice(self) -> dict:
+        """The path each mode ("training", "inference") took when this layer
+        was last traced, with the reason: `{"training": ("xla", "...")}`."""
+        return dict(getattr(self, "_zoo_backend_choice", {}))
 
     # -- attributes and config ---------------------------------------------
     def __getattr__(self, name):
@@ -480,6 +461,8 @@ class BaseLSTM(keras.layers.RNN):
         for key in ("name", "dtype", "trainable"):
             cell_config.pop(key, None)
         config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        config["use_cudnn"] = self.use_cudnn
+        config["step_backend"] = self.step_backend
         return {**config, **cell_config}
 
     @classmethod
@@ -505,4 +488,5 @@ _CELL_ATTRIBUTES = (
     "dropout",
     "recurrent_dropout",
     "seed",
+    "implementation",
 )

@@ -6,6 +6,7 @@ import keras
 from keras import ops
 
 from zoo.layers.base import BaseLSTM, BaseLSTMCell
+from zoo.layers.facts import OnnxLSTMFacts
 
 
 @keras.saving.register_keras_serializable(package="zoo")
@@ -49,6 +50,9 @@ class CIFGLSTMCell(BaseLSTMCell):
     """
 
     gate_names = ("input_gate", "forget_gate", "candidate", "output_gate", "cell", "hidden")
+
+    #: Three gate blocks (no forget block): the operator's `input_forget=1`.
+    onnx_lstm = OnnxLSTMFacts(gate_order="ico", input_forget=True)
 
     def build(self, input_shape):
         input_dim = input_shape[-1]

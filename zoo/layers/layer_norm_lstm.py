@@ -14,7 +14,7 @@ def _rms_scale(x, epsilon):
 
     Autodiff of the composite expression emits about twice the ops of this
     gradient; in the op-by-op time loop (gradients taken outside training, or
-    `zoo.layers.set_xla_cells(False)`) every op counts (about 8% of a training
+    `step_backend="ops"`) every op counts (about 8% of a training
     step, measured). d/dx: `inv · (dy − y · mean(dy · y))`.
     """
 
@@ -135,6 +135,9 @@ class LayerNormLSTMCell(LSTMCell):
         )
 
     update_weights = ("recurrent_gamma", "cell_gamma", "cell_beta")
+
+    #: The normalisations have no ONNX `LSTM` (nor cuDNN) equivalent.
+    onnx_lstm = None
 
     def loop_weights(self):
         weights = super().loop_weights()

@@ -6,6 +6,7 @@ import keras
 from keras import ops
 
 from zoo.layers.base import BaseLSTM, BaseLSTMCell
+from zoo.layers.facts import OnnxLSTMFacts
 
 
 @keras.saving.register_keras_serializable(package="zoo")
@@ -65,6 +66,9 @@ class LSTMCell(BaseLSTMCell):
     """
 
     gate_names = ("input_gate", "forget_gate", "candidate", "output_gate", "cell", "hidden")
+
+    #: The ONNX `LSTM` operator as it is (and, with tanh and sigmoid, cuDNN's).
+    onnx_lstm = OnnxLSTMFacts(gate_order="ifco")
 
     def build(self, input_shape):
         input_dim = input_shape[-1]

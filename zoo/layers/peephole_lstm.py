@@ -6,6 +6,7 @@ import keras
 from keras import constraints, initializers, ops, regularizers
 
 from zoo.layers.base import BaseLSTM, read_weight
+from zoo.layers.facts import OnnxLSTMFacts
 from zoo.layers.lstm import LSTMCell
 
 
@@ -76,6 +77,11 @@ class PeepholeLSTMCell(LSTMCell):
             setattr(self, f"{gate}_peephole", weight)
 
     update_weights = ("input_peephole", "forget_peephole", "output_peephole")
+
+    #: The operator's `P` input, packed in its order i, o, f.
+    onnx_lstm = OnnxLSTMFacts(
+        gate_order="ifco", peepholes=("input_peephole", "output_peephole", "forget_peephole")
+    )
 
     def loop_weights(self):
         weights = super().loop_weights()

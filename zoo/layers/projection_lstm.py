@@ -5,7 +5,8 @@ from __future__ import annotations
 import keras
 from keras import constraints, initializers, ops, regularizers
 
-from zoo.layers.base import BaseLSTM, check_units, read_weight
+from zoo.layers.base import BaseLSTM, read_weight
+from zoo.layers.checks import check_units
 from zoo.layers.lstm import LSTMCell
 
 
@@ -87,6 +88,9 @@ class ProjectionLSTMCell(LSTMCell):
             regularizer=self.projection_regularizer,
             constraint=self.projection_constraint,
         )
+
+    #: The projection has no ONNX `LSTM` (nor cuDNN) equivalent.
+    onnx_lstm = None
 
     def loop_weights(self):
         weights = super().loop_weights()

@@ -1,4 +1,9 @@
-"""Classification metrics in NumPy: accuracy, macro-F1 and the confusion matrix."""
+"""Classification metrics in NumPy: accuracy, macro-F1 and the confusion matrix.
+
+Inputs holding NaN or infinity, or no example at all, raise ``ValueError``; the only NaN
+returned is documented: :func:`per_class_f1` of a class absent from both inputs (which
+:func:`macro_f1` skips).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,11 @@ def _labels(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarra
     """Integer label vectors; ``y_pred`` may be scores ``[N, C]`` (argmax is taken)."""
     true = np.asarray(y_true)
     pred = np.asarray(y_pred)
+    for name, array in (("y_true", true), ("y_pred", pred)):
+        if array.dtype.kind not in "biuf":
+            raise ValueError(f"{name} must hold numbers, got dtype {array.dtype}")
+        if array.dtype.kind == "f" and not np.isfinite(array).all():
+            raise ValueError(f"{name} holds NaN or infinite values")
     if pred.ndim == true.ndim + 1:
         pred = pred.argmax(axis=-1)
     true, pred = true.reshape(-1), pred.reshape(-1)

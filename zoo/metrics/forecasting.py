@@ -1,7 +1,11 @@
 """Point and probabilistic forecast metrics in NumPy.
 
 All functions accept arrays of any matching shape (e.g. ``[N, horizon, n_targets]``) and
-average over every element unless said otherwise.
+average over every element unless said otherwise. None of them returns NaN: an empty input,
+a NaN or an infinity in any input raises ``ValueError`` (naming the array and the index),
+and so does :func:`mase` when the in-sample naive error is 0 (a constant history, for which
+MASE is undefined; the models' metric rows report ``None`` there instead, see
+:func:`zoo.models.forecasting.backtest.metric_row`).
 """
 
 from __future__ import annotations
@@ -14,6 +18,19 @@ from numpy.typing import ArrayLike
 __all__ = ["interval_coverage", "mae", "mase", "mse", "pinball_loss", "rmse", "smape"]
 
 
+def _finite(name: str, array: np.ndarray) -> np.ndarray:
+    """``array``, after checking that it holds no NaN or infinity (named with its index)."""
+    bad = ~np.isfinite(array)
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        where = index[0] if len(index) == 1 else index
+        raise ValueError(
+            f"{name} holds a non-finite value ({array[bad][0]}) at index {where}; metrics are "
+            "only defined on finite numbers (did the model diverge, or the data hold gaps?)"
+        )
+    return array
+
+
 def _pair(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     true = np.asarray(y_true, dtype=np.float64)
     pred = np.asarray(y_pred, dtype=np.float64)
@@ -21,7 +38,7 @@ def _pair(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarray]
         raise ValueError(f"shape mismatch: y_true {true.shape} vs y_pred {pred.shape}")
     if true.size == 0:
         raise ValueError("metrics need at least one value")
-    return true, pred
+    return _finite("y_true", true), _finite("y_pred", pred)
 
 
 def mse(y_true: ArrayLike, y_pred: ArrayLike) -> float:
@@ -63,7 +80,7 @@ def mase(y_true: ArrayLike, y_pred: ArrayLike, insample: ArrayLike, season: int 
             history, for which MASE is undefined).
     """
     true, pred = _pair(y_true, y_pred)
-    history = np.asarray(insample, dtype=np.float64)
+    history = _finite("insample", np.asarray(insample, dtype=np.float64))
     if season < 1:
         raise ValueError(f"season must be >= 1, got {season}")
     per_window = true.ndim == 3 and history.ndim == 3
@@ -108,6 +125,8 @@ def interval_coverage(y: ArrayLike, lower: ArrayLike, upper: ArrayLike) -> float
         raise ValueError(f"shape mismatch: y {true.shape}, lower {low.shape}, upper {high.shape}")
     if true.size == 0:
         raise ValueError("metrics need at least one value")
+    for name, array in (("y", true), ("lower", low), ("upper", high)):
+        _finite(name, array)
     return float(np.mean((true >= low) & (true <= high)))
 
 
@@ -121,10 +140,12 @@ def pinball_loss(y: ArrayLike, q_pred: ArrayLike, quantiles: Sequence[float]) ->
         q_pred: Quantile forecasts ``S + [Q]`` (last axis follows ``quantiles``).
         quantiles: The ``Q`` levels, each in (0, 1).
     """
-    true = np.asarray(y, dtype=np.float64)
-    pred = np.asarray(q_pred, dtype=np.float64)
+    true = _finite("y", np.asarray(y, dtype=np.float64))
+    pred = _finite("q_pred", np.asarray(q_pred, dtype=np.float64))
     levels = np.asarray(quantiles, dtype=np.float64).reshape(-1)
-    if np.any((levels <= 0) | (levels >= 1)):
+    if levels.size == 0 or true.size == 0:
+        raise ValueError("pinball_loss needs at least one value and one quantile level")
+    if np.any(~((levels > 0) & (levels < 1))):
         raise ValueError(f"quantiles must lie in (0, 1), got {levels.tolist()}")
     if pred.shape != (*true.shape, levels.size):
         raise ValueError(

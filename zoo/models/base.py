@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any, ClassVar
+
+from zoo.hparams import check_hparams
 
 MODEL_FILE = "model.keras"
 STATE_FILE = "zoo_model.json"
@@ -48,6 +48,8 @@ class ZooModel:
     task: ClassVar[str] = ""
     #: Hyperparameters and their defaults; `create_model` overrides them.
     default_hparams: ClassVar[dict[str, Any]] = {}
+    #: The type and range of each hyperparameter (`zoo.hparams`), checked on creation.
+    hparam_specs: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, name: str | None = None, **hparams: Any) -> None:
         unknown = sorted(set(hparams) - set(self.default_hparams))
@@ -57,9 +59,14 @@ class ZooModel:
                 f"{type(self).__name__} has no hyperparameter {unknown[0]!r}; known: {known}."
             )
         self.name = name or type(self).__name__
-        self.hparams: dict[str, Any] = {**self.default_hparams, **hparams}
+        self.hparams: dict[str, Any] = check_hparams(
+            self.name, self.hparam_specs, {**self.default_hparams, **hparams}
+        )
         self.network = None  # the keras.Model, built once preprocessing is fitted
         self.history: dict[str, list[float]] = {}
+        #: What prediction runs on: None for the Keras networks (`KerasEngine`), or an
+        #: engine handed in with `use_engine` (the runtime's onnxruntime over a bundle).
+        self.engine = None
 
     # -- to implement ---------------------------------------------------------
     def build_network(self):
@@ -103,6 +110,24 @@ class ZooModel:
         """Writes the family's pictures for held-out `data`; returns the paths."""
         return []
 
+    # -- inference ------------------------------------------------------------
+    def inference_networks(self) -> dict[str, Any]:
+        """The Keras networks prediction runs, by graph name; the export writes one ONNX
+        graph of the same name for each (default: `{"network": self.network}`)."""
+        self._require_network()
+        return {"network": self.network}
+
+    def use_engine(self, engine: Any) -> None:
+        """Runs prediction on `engine` instead of the Keras networks: any object with
+        `run(graph, inputs) -> list of arrays` over the graphs of `inference_networks`
+        (the runtime hands in onnxruntime over a bundle's graphs). None: back to Keras."""
+        self.engine = engine
+
+    def infer(self, graph: str, *inputs: Any) -> list[Any]:
+        """The outputs of the inference graph `graph` for `inputs`, on the model's engine."""
+        engine = self.engine if self.engine is not None else KerasEngine(self)
+        return engine.run(graph, list(inputs))
+
     # -- persistence ----------------------------------------------------------
     def _require_network(self) -> None:
         if self.network is None:
@@ -111,64 +136,86 @@ class ZooModel:
             )
 
     def save(self, directory: str | os.PathLike[str]) -> Path:
-        """Writes `model.keras` and `zoo_model.json` into `directory`.
+        """Writes `model.keras`, `zoo_model.json` and the `.lstm-zoo` marker into
+        `directory`, atomically.
 
-        The directory is written next to its final place and renamed into it,
-        so a failure leaves any earlier save untouched.
+        The files are written into a hidden staging folder beside `directory`
+        (`.NAME.staging.PID-*`, removed on failure, and by the next save there if a
+        kill leaves it) and renamed into place. An earlier model directory of ours there
+        (it carries the marker) is replaced as a whole; an empty folder is used; any
+        other non-empty folder, a file, the working directory, its parents and the home
+        directory are refused with `zoo.outputs.OutputError`: nothing that lstm-zoo did
+        not write is ever moved or deleted.
         """
+        from zoo import outputs
+
+        self._require_network()
+        with outputs.staged(directory, outputs.MODEL, overwrite=True, owner=self.name) as staging:
+            self.save_into(staging)
+        return Path(directory)
+
+    def save_into(self, directory: str | os.PathLike[str]) -> None:
+        """Writes `model.keras` and `zoo_model.json` into the existing folder
+        `directory`, in place (`save` wraps this in a staging folder)."""
         self._require_network()
         directory = Path(directory)
-        directory.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
-        try:
-            self.network.save(staging / MODEL_FILE)
-            state = {
-                "format_version": FORMAT_VERSION,
-                "name": self.name,
-                "class": f"{type(self).__module__}.{type(self).__qualname__}",
-                "task": self.task,
-                "hparams": self.hparams,
-                "preprocessing": self.preprocessing_state(),
-                "history": self.history,
-            }
-            (staging / STATE_FILE).write_text(json.dumps(state, indent=2) + "\n")
-            if directory.exists():
-                for item in directory.iterdir():
-                    if item.name not in (MODEL_FILE, STATE_FILE):
-                        shutil.move(str(item), staging / item.name)
-                shutil.rmtree(directory)
-            staging.rename(directory)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        return directory
+        self.network.save(directory / MODEL_FILE)
+        state = {
+            "format_version": FORMAT_VERSION,
+            "name": self.name,
+            "class": f"{type(self).__module__}.{type(self).__qualname__}",
+            "task": self.task,
+            "hparams": self.hparams,
+            "preprocessing": self.preprocessing_state(),
+            "history": self.history,
+        }
+        (directory / STATE_FILE).write_text(json.dumps(state, indent=2) + "\n")
 
     @classmethod
     def load(cls, directory: str | os.PathLike[str]) -> ZooModel:
-        """Loads a directory written by `save` (any zoo model class)."""
-        import keras
+        """Loads a directory written by `save` (any registered zoo model).
 
-        import zoo.layers  # noqa: F401  (registers the zoo layers for loading)
+        Nothing named in the files is imported: the model resolves through
+        the registry only, `zoo_model.json` is validated against its schema
+        before use, and `model.keras` is read with Keras' safe mode (see
+        `zoo.models.loading`).
 
-        directory = Path(directory)
-        state_path = directory / STATE_FILE
-        if not state_path.is_file():
-            raise FileNotFoundError(
-                f"{directory} is not a zoo model directory: {STATE_FILE} is missing."
-            )
-        state = json.loads(state_path.read_text())
-        from zoo.registry import model_class
+        Raises:
+            FileNotFoundError: no such directory, or no `zoo_model.json` in it.
+            zoo.models.loading.ModelFileError: a `ValueError` naming the file
+                and field that cannot be used.
+        """
+        from zoo.models.loading import load_directory
 
-        klass = model_class(state["name"], state.get("class"))
-        model = klass(name=state["name"], **state["hparams"])
-        model.restore_preprocessing(state["preprocessing"])
-        model.history = state.get("history", {})
-        klass.register_custom_objects()
-        model.network = keras.models.load_model(directory / MODEL_FILE)
-        return model
+        return load_directory(directory)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} '{self.name}' {self.hparams}>"
+
+
+class KerasEngine:
+    """Runs a zoo model's inference graphs with Keras (the default engine)."""
+
+    #: Batches up to this size run as one call; larger ones through `predict`.
+    DIRECT_BATCH = 512
+
+    def __init__(self, model: ZooModel) -> None:
+        self.model = model
+
+    def run(self, graph: str, inputs: list[Any]) -> list[Any]:
+        import numpy as np
+
+        networks = self.model.inference_networks()
+        if graph not in networks:
+            raise KeyError(f"model {self.model.name!r} has graphs {sorted(networks)}; no {graph!r}")
+        network = networks[graph]
+        arguments = inputs[0] if len(inputs) == 1 else inputs
+        if len(np.asarray(inputs[0])) <= self.DIRECT_BATCH:
+            result = network(arguments, training=False)
+        else:
+            result = network.predict(arguments, batch_size=self.DIRECT_BATCH, verbose=0)
+        result = result if isinstance(result, (list, tuple)) else [result]
+        return [np.asarray(r) for r in result]
 
 
 def load_model(directory: str | os.PathLike[str]) -> ZooModel:

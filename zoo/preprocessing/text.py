@@ -31,6 +31,8 @@ from typing import Any
 
 import numpy as np
 
+_MAX_FILE_BYTES = 64 * 2**20  # a saved tokenizer: a vocabulary of a few MiB at most
+
 __all__ = ["PAD", "PAD_ID", "UNK", "UNK_ID", "Tokenizer", "Vocabulary", "tokenize"]
 
 PAD, UNK = "<pad>", "<unk>"
@@ -209,8 +211,11 @@ class Tokenizer:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Tokenizer:
-        """Read a tokenizer written by :meth:`save`."""
-        return cls.from_config(json.loads(Path(path).read_text(encoding="utf-8")))
+        """Read a tokenizer written by :meth:`save` (a regular file of at most 64 MiB)."""
+        from zoo.data.reading import check_data_file
+
+        checked = check_data_file(path, max_bytes=_MAX_FILE_BYTES, what="tokenizer file")
+        return cls.from_config(json.loads(checked.read_text(encoding="utf-8")))
 
     def _require_vocabulary(self) -> Vocabulary:
         if self.vocabulary is None:

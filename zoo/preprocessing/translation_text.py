@@ -30,6 +30,8 @@ from typing import Any
 
 import numpy as np
 
+_MAX_FILE_BYTES = 64 * 2**20  # a saved tokenizer: a vocabulary of a few MiB at most
+
 __all__ = [
     "END_ID",
     "PAD_ID",
@@ -322,8 +324,11 @@ class TranslationTokenizer:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> TranslationTokenizer:
-        """Read a tokenizer written by :meth:`save`."""
-        with open(path, encoding="utf-8") as fh:
+        """Read a tokenizer written by :meth:`save` (a regular file of at most 64 MiB)."""
+        from zoo.data.reading import check_data_file
+
+        checked = check_data_file(path, max_bytes=_MAX_FILE_BYTES, what="tokenizer file")
+        with open(checked, encoding="utf-8") as fh:
             return cls.from_config(json.load(fh))
 
     def __repr__(self) -> str:

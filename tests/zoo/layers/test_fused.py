@@ -11,7 +11,7 @@ import pytest
 import tensorflow as tf
 
 import zoo.layers as zl
-from zoo.layers.base import set_xla_cells
+from zoo.layers.backends import set_xla_cells
 
 D = 4
 
@@ -114,7 +114,7 @@ def test_fit_with_xla_step_and_with_whole_step_jit_compiled():
 
 
 def test_environment_variable_turns_the_xla_step_off():
-    code = "from zoo.layers.base import xla_cells_enabled; print(xla_cells_enabled())"
+    code = "from zoo.layers.backends import xla_cells_enabled; print(xla_cells_enabled())"
     for value, expected in (("0", "False"), ("1", "True")):
         env = {**os.environ, "LSTM_ZOO_XLA_CELLS": value}
         out = subprocess.run(

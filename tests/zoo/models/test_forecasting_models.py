@@ -235,3 +235,138 @@ def test_default_settings_beat_seasonal_naive_on_seattle_temps():
     assert time.perf_counter() - start < 300
     report = model.evaluate(test)
     assert report["model"]["mase"] < report["seasonal_naive"]["mase"]
+
+
+# -- the family contract: preprocessor, seams, handles ----------------------------------------
+
+
+def test_preprocessor_config_round_trip_transforms_alike(fitted, series):
+    from zoo.models.forecasting import SeriesPreprocessor
+
+    config = json.loads(json.dumps(fitted.preprocessing_state()))
+    assert config == fitted.preprocessor.to_config()
+    again = SeriesPreprocessor.from_config(config)
+    assert again.to_config() == config
+    np.testing.assert_array_equal(again.transform(series), fitted.preprocessor.transform(series))
+    x, y, raw = again.windows(series)
+    assert x.shape == (len(series) - 24 - 6 + 1, 24, again.feature_count)
+    assert y.shape[1:] == again.output_shape() == (6, 1)
+    np.testing.assert_allclose(again.inverse_transform(y)[..., 0], y_orig(series, 24, 6), rtol=1e-5)
+    np.testing.assert_array_equal(raw[:, -1], series.values[23:-6])  # the raw context
+    assert again.future_dates(series.dates[-1])[0] == series.dates[-1] + np.timedelta64(1, "h")
+
+
+def y_orig(series: TimeSeries, width: int, horizon: int) -> np.ndarray:
+    """The original-scale "load" targets of every window of `series`."""
+    load = series.values[:, 0]
+    return np.stack([load[o : o + horizon] for o in range(width, len(series) - horizon + 1)])
+
+
+def test_preprocessor_runs_without_tensorflow(fitted, tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "config.json").write_text(json.dumps(fitted.preprocessing_state()))
+    script = (
+        "import json, sys, numpy as np\n"
+        "from zoo.models.forecasting import SeriesPreprocessor\n"
+        f"pre = SeriesPreprocessor.from_config(json.load(open({str(tmp_path / 'config.json')!r})))\n"
+        "dates = np.datetime64('2021-03-01T00:00:00') + np.arange(30) * np.timedelta64(1, 'h')\n"
+        "x = pre.transform(pre.as_series(np.ones((30, 2)), dates))\n"
+        "print(x.shape, 'tensorflow' in sys.modules, 'keras' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split()[-2:] == ["False", "False"]
+    assert out.stdout.startswith("(30, 8)")
+
+
+def test_fit_preprocessing_fits_the_scaler_on_the_training_part(series):
+    model = LSTMForecaster(**TINY, val_fraction=0.25)
+    train, validation = model.fit_preprocessing(series)
+    assert validation is not None
+    assert len(train) == len(series) - 100 and validation.dates[24] == series.dates[-100]
+    np.testing.assert_allclose(
+        model.preprocessor.scaler.mean_, train.values.mean(axis=0), rtol=1e-5
+    )
+    assert model.validation_split(series)[0].dates[-1] == train.dates[-1]
+    assert model.network is None  # preprocessing only
+
+
+def test_fit_trains_the_network_it_is_given(series):
+    model = LSTMForecaster(**TINY)
+    model.fit_preprocessing(series)
+    network = model.build_network()
+    before = [w.copy() for w in network.get_weights()]
+    model.fit(series, verbose=0, network=network)
+    assert model.network is network
+    assert any(not np.allclose(a, b) for a, b in zip(before, network.get_weights(), strict=True))
+
+
+def test_layer_handles_survive_save_and_load(fitted, tmp_path):
+    fitted.save(tmp_path / "m")
+    again = zoo.load_model(tmp_path / "m")
+    layers = again.recurrent_layers()
+    assert len(layers) == again.hparams["layers"] == 1
+    assert layers[0].cell.units == 8
+    assert again.head_layer().units == int(np.prod(again.output_shape()))
+    np.testing.assert_array_equal(
+        again.head_layer().get_weights()[0], fitted.head_layer().get_weights()[0]
+    )
+
+
+class _ZeroEngine:
+    """An inference engine answering zeros (on the scaled axis), recording its calls."""
+
+    def __init__(self, shape):
+        self.shape, self.calls = shape, []
+
+    def run(self, graph, inputs):
+        self.calls.append((graph, inputs[0].shape))
+        return [np.zeros((len(inputs[0]), *self.shape), np.float32)]
+
+
+def test_predict_runs_on_the_engine_it_is_handed(fitted, series):
+    model = type(fitted)(name=fitted.name, **fitted.hparams)
+    model.restore_preprocessing(fitted.preprocessing_state())
+    engine = _ZeroEngine(model.output_shape())
+    model.use_engine(engine)  # no Keras network at all
+    out = model.predict(series)
+    assert engine.calls == [("network", (1, 24, 8))]
+    mean = model.preprocessor.scaler.mean_[0]  # a zero scaled output is the target's mean
+    np.testing.assert_allclose(out["forecast"], np.full((6, 1), mean), rtol=1e-6)
+    assert out["dates"][0] == series.dates[-1] + np.timedelta64(1, "h")
+    assert model.network is None
+    model.use_engine(None)
+    with pytest.raises(RuntimeError, match="fit"):
+        model.predict(series)
+
+
+def test_command_line_reads_a_series_file_and_prints_the_table(fitted, series, tmp_path):
+    from types import SimpleNamespace
+
+    from zoo.family import family_for
+
+    cli = family_for(fitted).resolve("cli")
+    predictor = SimpleNamespace(model=fitted)
+    path = tmp_path / "series.csv"
+    rows = [
+        f"{np.datetime_as_string(d, unit='s')},{a},{b}"
+        for d, (a, b) in zip(series.dates, series.values, strict=True)
+    ]
+    path.write_text("date,load,temp\n" + "\n".join(rows) + "\n")
+    with pytest.raises(ValueError, match="--file SERIES.csv"):
+        cli.inputs([], None, predictor)
+    with pytest.raises(ValueError, match="not from TEXT arguments"):
+        cli.inputs(["hello"], path, predictor)
+    inputs = cli.inputs([], path, predictor)
+    result = fitted.predict(inputs)
+    lines = cli.show(inputs, result)
+    assert lines[0] == "date\tload" and len(lines) == 7
+    first = lines[1].split("\t")
+    assert first[0] == str(result["dates"][0])
+    assert first[1].startswith(f"{result['forecast'][0, 0]:.4f}")
+    assert ("[" in first[1]) == isinstance(fitted, QuantileLSTMForecaster)
+    assert cli.json(result)["forecast"] == result["forecast"].tolist()

@@ -1,6 +1,7 @@
 """SentimentClassifier specifics: multi-class labels, preprocessing edge cases."""
 
 import numpy as np
+import pytest
 
 import zoo
 from zoo.data.sentiment_corpus import generate_sentiment_corpus
@@ -31,5 +32,7 @@ def test_unknown_empty_and_long_texts():
     assert (ids[0] == 0).all()  # empty: all padding
     assert set(ids[1][:2]) == {1} and (ids[1][2:] == 0).all()  # unknown words: <unk>
     assert (ids[2] != 0).all()  # long: truncated to max_length, no padding
-    predictions = model.predict(["", "qwertyuiop asdfgh", "good " * 50])
-    assert [set(p["probabilities"]) for p in predictions] == [set(data.label_names)] * 3
+    predictions = model.predict(["qwertyuiop asdfgh", "good " * 50])
+    assert [set(p["probabilities"]) for p in predictions] == [set(data.label_names)] * 2
+    with pytest.raises(ValueError, match="text 0 .*empty"):  # issue 12: no "positive 0.50"
+        model.predict(["", "good"])

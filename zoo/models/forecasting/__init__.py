@@ -7,14 +7,40 @@
     model.predict(test)["forecast"]             # the next 24 hours
 
 `backtest(model, series, folds=5)` runs a rolling-origin evaluation.
+
+The family's contract (`zoo.family`): the TensorFlow-free `SeriesPreprocessor`
+(`model.preprocessor`: scaling, calendar covariates, windows, inverse transform, future
+dates, to/from config), `model.fit_preprocessing(data)` and `model.validation_split`,
+`fit(..., network=)`, the layer handles `model.recurrent_layers()` / `model.head_layer()`
+that export reads, and prediction through `model.infer("network", x)`, so the runtime
+hands in its onnxruntime engine with `model.use_engine`.
 """
 
+from zoo.family import Family, register_family
 from zoo.models.forecasting.backtest import backtest
 from zoo.models.forecasting.lstm_forecaster import LSTMForecaster
+from zoo.models.forecasting.preprocessor import SeriesPreprocessor
 from zoo.models.forecasting.quantile_lstm_forecaster import QuantileLSTMForecaster
 from zoo.registry import register_model
 
-__all__ = ["LSTMForecaster", "QuantileLSTMForecaster", "backtest"]
+__all__ = ["LSTMForecaster", "QuantileLSTMForecaster", "SeriesPreprocessor", "backtest"]
+
+register_family(
+    Family(
+        task=LSTMForecaster.task,
+        hypermodel="tuning.hypermodels.forecasting:ForecastingHyperModel",
+        export_graphs="export.families.forecasting:graphs",
+        runtime="export.runtime.engine:onnx_engine",
+        cli="zoo.models.forecasting.cli:COMMAND_LINE",
+        stream="export.runtime.streaming:StreamingForecaster",
+        preprocessing_schema="zoo.schemas:FORECASTING_PREPROCESSING",
+        check_preprocessing="zoo.models.forecasting.checks:check_preprocessing_state",
+        graphs=("network",),
+        optional_graphs=("stream",),
+        summary="Time-series forecasting: a window of history in, the next `horizon` "
+        "steps of the target columns out (point forecasts or quantiles).",
+    )
+)
 
 _LOADERS = (
     "zoo.data.load_embedded_series",

@@ -23,6 +23,7 @@ and so do the naive and seasonal naive forecasts, from the same history.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -68,8 +69,13 @@ def split_tail(
     preceded by `max(input_width, season)` steps of context (inputs only, never scored).
 
     Raises:
+        ValueError: `test_fraction` is not a number in (0, 1).
         DataError: A part shorter than `input_width + horizon` (train) or `horizon` (test).
     """
+    if isinstance(test_fraction, bool) or not isinstance(test_fraction, int | float):
+        raise ValueError(f"test_fraction must be a number in (0, 1), got {test_fraction!r}")
+    if not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
     width, horizon = int(hparams["input_width"]), int(hparams["horizon"])
     context = max(width, int(hparams["season"] or infer_season(series.freq)))
     n, n_test = len(series), int(round(len(series) * test_fraction))
@@ -84,13 +90,25 @@ def split_tail(
     return series_part(series, 0, n - n_test), series_part(series, max(0, n - n_test - context))
 
 
-def metric_row(y, f, scaler, target_index, mase_scale) -> dict[str, float]:
-    """Point metrics of forecasts `f` for actuals `y` (`[..., n_targets]`, original scale)."""
+def metric_row(y, f, scaler, target_index, mase_scale) -> dict[str, float | None]:
+    """Point metrics of forecasts `f` for actuals `y` (`[..., n_targets]`, original scale).
+
+    `mase` is None (with a `UserWarning`) when a target's in-sample naive error is 0, i.e.
+    the training series of that target is constant: MASE is then undefined, and a NaN is
+    never written. The other metrics raise on non-finite forecasts (`zoo.metrics`)."""
     ys, fs = scaler.transform(y, target_index), scaler.transform(f, target_index)
     target_mae = np.abs(y - f).reshape(-1, len(target_index)).mean(axis=0)
     scale = np.asarray(mase_scale, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mase = float(np.mean(np.where(scale > 0, target_mae / scale, np.nan)))
+    mase: float | None = None
+    if scale.size and bool(np.all(np.isfinite(scale) & (scale > 0))):
+        mase = float(np.mean(target_mae / scale))
+    else:  # never a silent NaN: None (JSON null, "-" in tables), with a warning
+        warnings.warn(
+            "MASE is undefined and reported as None: the in-sample seasonal naive error of "
+            f"target {np.flatnonzero(~(scale > 0)).tolist()} is 0 (a constant training series)",
+            UserWarning,
+            stacklevel=2,
+        )
     return {
         "mse": mse(y, f),
         "mae": mae(y, f),
@@ -111,17 +129,22 @@ def baseline_forecasts(raw, horizon: int, target_index, season: int) -> dict[str
 
 def _fold(model, series: TimeSeries, origin: int, horizon: int) -> dict[str, dict[str, float]]:
     """Metrics of `model` and the baselines for the `horizon` steps after `origin`."""
-    state, context = model.preprocessing_state(), model.context()
+    pre, context = model.preprocessor, model.context()
     history = series_part(series, 0, origin)
-    out = model._forecast(model._origin_windows(history, [origin]))
+    out = model._forecast(pre.origin_windows(history, [origin]))
     out = {k: v[:, :horizon] for k, v in out.items()}
-    targets = series.select(state["targets"]).values
+    targets = series.select(pre.targets).values
     y = targets[None, origin : origin + horizon]
-    raw = history.select(state["columns"]).values[None, -context:]
+    raw = history.select(pre.columns).values[None, -context:]
     rows = {"model": model._model_metrics(y, out)}
     for name, forecast in model._baselines(raw, horizon).items():
         rows[name] = model._point_metrics(y, forecast)
     return rows
+
+
+def _mean(values: list[float | None]) -> float | None:
+    """The mean of fold metrics; None when a fold's metric is undefined (e.g. MASE)."""
+    return None if any(v is None for v in values) else float(np.mean(values))
 
 
 def backtest(
@@ -190,8 +213,5 @@ def backtest(
         rows = _fold(fold_model, series, origin, horizon)
         date = np.datetime_as_string(series.dates[origin], unit="s")
         results.append({"origin": int(origin), "date": date, **rows})
-    mean = {
-        row: {k: float(np.mean([r[row][k] for r in results])) for k in results[0][row]}
-        for row in _ROWS
-    }
+    mean = {row: {k: _mean([r[row][k] for r in results]) for k in results[0][row]} for row in _ROWS}
     return {"folds": results, "mean": mean, "horizon": horizon, "step": step, "refit": refit}

@@ -19,18 +19,16 @@ from typing import Any
 
 import numpy as np
 
-from zoo.data.errors import DataError
 from zoo.data.timeseries import TimeSeries, load_series_csv
+from zoo.hparams import DROPOUT, FRACTION, LEARNING_RATE, SEED, boolean, choice, integer, names
 from zoo.models.base import ZooModel
 from zoo.models.forecasting.backtest import (
     baseline_forecasts,
-    infer_season,
     metric_row,
     series_part,
     split_tail,
 )
-from zoo.preprocessing.scaling import StandardScaler
-from zoo.preprocessing.windows import calendar_feature_names, calendar_features, make_windows
+from zoo.models.forecasting.preprocessor import SeriesPreprocessor
 
 
 def owner_hparams(owner) -> dict[str, Any]:
@@ -47,18 +45,6 @@ class _hybridmethod:
 
     def __get__(self, obj, owner):
         return types.MethodType(self.func, owner if obj is None else obj)
-
-
-def _future_dates(last: np.datetime64, freq: str | None, step: float, horizon: int) -> np.ndarray:
-    k = np.arange(1, horizon + 1)
-    if freq in ("MS", "M", "YS", "Y"):
-        unit = "M" if freq.startswith("M") else "Y"
-        periods = last.astype(f"datetime64[{unit}]") + k
-        if freq.endswith("S"):
-            return periods.astype("datetime64[s]")
-        ends = (periods + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
-        return ends.astype("datetime64[s]") + (last - last.astype("datetime64[D]"))
-    return last + (k * round(step)).astype("timedelta64[s]")
 
 
 class LSTMForecaster(ZooModel):
@@ -101,6 +87,24 @@ class LSTMForecaster(ZooModel):
         "relative": True,
         "seed": 0,
     }
+    hparam_specs = {
+        "input_width": integer(1),
+        "horizon": integer(1),
+        "targets": names(optional=True),
+        "calendar": boolean(),
+        "units": integer(1),
+        "layers": integer(1),
+        "dropout": DROPOUT,
+        "learning_rate": LEARNING_RATE,
+        "batch_size": integer(1),
+        "epochs": integer(1),
+        "patience": integer(0),
+        "val_fraction": FRACTION,
+        "season": integer(1, optional=True),
+        "skip": choice("seasonal", "last", "none", False, optional=True),
+        "relative": boolean(),
+        "seed": SEED,
+    }
 
     def __init__(self, name: str | None = None, **hparams: Any) -> None:
         super().__init__(name, **hparams)
@@ -110,109 +114,88 @@ class LSTMForecaster(ZooModel):
             raise ValueError(
                 f"skip must be 'seasonal', 'last' or None; got {self.hparams['skip']!r}"
             )
-        self._state: dict[str, Any] | None = None
-        self._scaler: StandardScaler | None = None
+        #: The fitted preprocessing (unfitted until `fit` or `restore_preprocessing`).
+        self.preprocessor = self.new_preprocessor()
 
     # -- preprocessing --------------------------------------------------------
-    def _fit_preprocessing(self, series: TimeSeries, train: TimeSeries) -> None:
+    def new_preprocessor(self) -> SeriesPreprocessor:
+        """An unfitted `SeriesPreprocessor` for the current hyperparameters."""
         hp = self.hparams
-        targets = list(hp["targets"] or series.columns)
-        missing = [t for t in targets if t not in series.columns]
-        if missing:
-            raise DataError(
-                f"target column {missing[0]!r} not found; the columns are {series.columns}",
-                file=series.source,
-                column=missing[0],
-            )
-        index = [series.columns.index(t) for t in targets]
-        steps = np.diff(series.dates).astype(np.int64)
-        step = float(np.median(steps)) if steps.size else 86400.0
-        season = int(hp["season"] or infer_season(series.freq))
-        self._scaler = StandardScaler().fit(train.values)
-        history = series.values[:, index].astype(np.float64)
-        lag = season if len(history) > season else 1
-        scale = np.abs(history[lag:] - history[:-lag]).mean(axis=0)
-        self._state = {
-            "columns": list(series.columns),
-            "targets": targets,
-            "target_index": index,
-            "scaler": self._scaler.to_config(),
-            "calendar_features": calendar_feature_names(series.dates, step)
-            if hp["calendar"]
-            else [],
-            "freq": series.freq,
-            "step_seconds": step,
-            "season": season,
-            "mase_scale": scale.tolist(),
-            "input_width": int(hp["input_width"]),
-            "horizon": int(hp["horizon"]),
-        }
+        return SeriesPreprocessor(
+            hp["input_width"],
+            hp["horizon"],
+            targets=hp["targets"],
+            calendar=hp["calendar"],
+            season=hp["season"],
+        )
+
+    def validation_split(self, series: TimeSeries) -> tuple[TimeSeries, TimeSeries | None]:
+        """`(train, validation)`: the chronological split `fit` holds out for early
+        stopping. The last `val_fraction` of `series` is the validation part, which starts
+        `input_width` steps earlier (its first window's inputs); `(series, None)` when the
+        tail would hold less than a horizon or leave less than a window to train on."""
+        hp = self.hparams
+        width, horizon, n = int(hp["input_width"]), int(hp["horizon"]), len(series)
+        n_val = int(round(n * hp["val_fraction"]))
+        if n_val >= horizon and n - n_val >= width + horizon:
+            return series_part(series, 0, n - n_val), series_part(series, n - n_val - width)
+        return series, None
+
+    def fit_preprocessing(
+        self, data: Any, validation: Any = None
+    ) -> tuple[TimeSeries, TimeSeries | None]:
+        """Fits `self.preprocessor` as `fit` does: on the series `data` (at least
+        `input_width + horizon` steps), with the scaler's statistics from its training
+        part only (`validation_split`; all of it when `validation` is given).
+
+        Returns:
+            `(train, validation)`: the series `fit` cuts its training and validation
+            windows from (`validation` is as given, None when there is none).
+        """
+        hp = self.hparams
+        series = self.preprocessor.as_series(data)
+        preprocessor = self.new_preprocessor()
+        preprocessor.check_length(series, hp["input_width"] + hp["horizon"], "the training series")
+        train = series
+        if validation is None:
+            train, validation = self.validation_split(series)
+        self.preprocessor = preprocessor.fit(series, train)
+        return train, validation
 
     def preprocessing_state(self) -> dict[str, Any]:
-        if self._state is None:
+        if not self.preprocessor.fitted:
             raise RuntimeError(f"Model '{self.name}' has not been fitted yet.")
-        return dict(self._state)
+        return self.preprocessor.to_config()
 
     def restore_preprocessing(self, state: dict[str, Any]) -> None:
-        self._state = dict(state)
-        self._scaler = StandardScaler.from_config(state["scaler"])
-
-    def _as_series(self, data: Any, dates: Any = None) -> TimeSeries:
-        if isinstance(data, TimeSeries):
-            return data
-        if self._state is None:
-            raise TypeError(f"expected a zoo.data.TimeSeries, got {type(data).__name__}")
-        values, columns = np.asarray(data, dtype=np.float32), self._state["columns"]
-        if values.ndim != 2 or values.shape[1] != len(columns):
-            raise ValueError(f"expected a TimeSeries or an array [T, {len(columns)}]")
-        if dates is None:
-            step = int(round(self._state["step_seconds"]))
-            dates = np.datetime64("1970-01-01T00:00:00") + np.arange(len(values)) * step
-        return TimeSeries(dates, values, list(columns), "array", self._state["freq"])
-
-    def _inputs(self, series: TimeSeries) -> np.ndarray:
-        """Network inputs ``[T, F + k]``: the scaled model columns, then the calendar."""
-        columns = self._state["columns"]
-        missing = [c for c in columns if c not in series.columns]
-        if missing:
-            raise DataError(
-                f"column {missing[0]!r} the model was fitted on is missing; "
-                f"the series has {series.columns}",
-                file=series.source,
-                column=missing[0],
-            )
-        values = series.values if series.columns == columns else series.select(columns).values
-        scaled = self._scaler.transform(values)
-        if not self._state["calendar_features"]:
-            return scaled
-        calendar = calendar_features(series.dates, self._state["step_seconds"])
-        return np.concatenate([scaled, calendar], axis=1)
-
-    def _origin_windows(self, series: TimeSeries, origins) -> np.ndarray:
-        """Input windows ``[len(origins), input_width, F + k]`` ending before each origin."""
-        inputs, iw = self._inputs(series), self._state["input_width"]
-        return np.stack([inputs[o - iw : o] for o in origins])
-
-    def _windows(self, series: TimeSeries, context: int | None = None):
-        """Model inputs ``X``, scaled targets ``Y`` and raw context windows for baselines."""
-        iw, h = self._state["input_width"], self._state["horizon"]
-        context = context or iw
-        x, y = make_windows(self._inputs(series), context, h, self._state["target_index"])
-        raw, _ = make_windows(series.select(self._state["columns"]).values, context, h)
-        return x[:, -iw:], y, raw
-
-    def _check_length(self, series: TimeSeries, needed: int, what: str) -> None:
-        if len(series) < needed:
-            raise DataError(
-                f"{what} has {len(series)} steps, fewer than the {needed} needed "
-                f"(input_width={self.hparams['input_width']}, horizon={self.hparams['horizon']})",
-                file=series.source,
-                value=len(series),
-            )
+        self.preprocessor = SeriesPreprocessor.from_config(state)
 
     # -- network --------------------------------------------------------------
-    def _output_shape(self) -> tuple[int, ...]:
-        return (self._state["horizon"], len(self._state["target_index"]))
+    def output_shape(self) -> tuple[int, ...]:
+        """The shape of one forecast on the network's output: `(horizon, n_targets)`."""
+        return self.preprocessor.output_shape()
+
+    def skip_steps(self) -> list[int]:
+        """Input-window positions the skip connection repeats, one per forecast step (the
+        last season, or the last step; empty without a skip connection). The network adds
+        those steps' scaled targets to its head's output."""
+        return self.preprocessor.skip_steps(self.hparams["skip"])
+
+    def recurrent_layers(self) -> list[Any]:
+        """The network's LSTM layers, first to last.
+
+        `build_network` names them `lstm_1` ... `lstm_<layers>`; a loaded or externally
+        built network is searched by the same names (Keras keeps layer names on save).
+        """
+        self._require_network()
+        return [self.network.get_layer(f"lstm_{i}") for i in range(1, self.hparams["layers"] + 1)]
+
+    def head_layer(self) -> Any:
+        """The Dense layer that emits every forecast value from the last LSTM's output
+        (before the reshape to `output_shape()` and the skip connection); `build_network`
+        names it `head`, and a loaded network is searched by that name."""
+        self._require_network()
+        return self.network.get_layer("head")
 
     def _loss(self):
         return "mse"
@@ -220,25 +203,17 @@ class LSTMForecaster(ZooModel):
     def _train_targets(self, y: np.ndarray) -> np.ndarray:
         return y
 
-    def _skip_steps(self) -> list[int]:
-        """Input steps the skip connection repeats: the last season (or the last step)."""
-        iw, h, season = (self._state[k] for k in ("input_width", "horizon", "season"))
-        if self.hparams["skip"] == "last" or season > iw:
-            return [iw - 1] * h
-        return [iw - season + k % season for k in range(h)]
-
     def build_network(self):
         import keras
         from keras import ops
 
         from zoo.layers import LSTM
 
-        hp, state = self.hparams, self._state
-        width = len(state["columns"]) + len(state["calendar_features"])
-        inputs = keras.Input((state["input_width"], width), name="window")
+        hp, pre = self.hparams, self.preprocessor
+        width, n = pre.feature_count, len(pre.columns)
+        inputs = keras.Input((pre.input_width, width), name="window")
         x = inputs
         if hp["relative"]:  # each column minus its last value in the window
-            n = len(state["columns"])
             x = inputs[:, :, :n] - inputs[:, -1:, :n]
             if width > n:
                 x = keras.layers.Concatenate(name="relative_window")([x, inputs[:, :, n:]])
@@ -246,11 +221,11 @@ class LSTMForecaster(ZooModel):
             x = LSTM(hp["units"], return_sequences=i < hp["layers"] - 1, name=f"lstm_{i + 1}")(x)
             if hp["dropout"]:
                 x = keras.layers.Dropout(hp["dropout"], seed=hp["seed"], name=f"dropout_{i + 1}")(x)
-        shape = self._output_shape()
+        shape = self.output_shape()
         x = keras.layers.Dense(int(np.prod(shape)), name="head")(x)
         outputs = keras.layers.Reshape(shape, name="head_reshape" if hp["skip"] else "forecast")(x)
         if hp["skip"]:
-            base = ops.take(ops.take(inputs, self._skip_steps(), axis=1), state["target_index"], 2)
+            base = ops.take(ops.take(inputs, self.skip_steps(), axis=1), pre.target_index, 2)
             if len(shape) == 3:
                 base = ops.expand_dims(base, -1)
             outputs = keras.layers.Add(name="forecast")([outputs, base])
@@ -259,36 +234,39 @@ class LSTMForecaster(ZooModel):
         return network
 
     # -- training ---------------------------------------------------------------
-    def fit(self, data: TimeSeries, epochs: int | None = None, verbose: int | str = 2, **kwargs):
-        """Fits on `data`, holding out its last `val_fraction` (chronologically) for early
-        stopping, or on all of it when `validation=` (a TimeSeries starting `input_width`
-        steps before its first target) is given; `callbacks=` adds Keras callbacks to the
-        early stopping. Returns the per-epoch history."""
+    def fit(
+        self,
+        data: TimeSeries,
+        epochs: int | None = None,
+        verbose: int | str = 2,
+        network: Any = None,
+        **kwargs: Any,
+    ) -> dict[str, list[float]]:
+        """Fits on `data`, holding out its last `val_fraction` (chronologically,
+        `validation_split`) for early stopping, or on all of it when `validation=` (a
+        TimeSeries starting `input_width` steps before its first target) is given;
+        `callbacks=` adds Keras callbacks to the early stopping. `network`: train this
+        compiled Keras model (built for the same hyperparameters and preprocessing, e.g.
+        by a tuner) instead of a new `build_network()`. Returns the per-epoch history."""
         import keras
 
         hp = self.hparams
-        series = self._as_series(data)
-        iw, h = hp["input_width"], hp["horizon"]
-        self._check_length(series, iw + h, "the training series")
         validation = kwargs.pop("validation", None)
         callbacks = list(kwargs.pop("callbacks", None) or [])
         if kwargs:
             raise TypeError(f"fit() got unexpected arguments {sorted(kwargs)}")
-        train, n = series, len(series)
-        n_val = int(round(n * hp["val_fraction"]))
-        if validation is None and n_val >= h and n - n_val >= iw + h:
-            train, validation = (
-                series_part(series, 0, n - n_val),
-                series_part(series, n - n_val - iw),
-            )
-        self._fit_preprocessing(series, train)
-        x, y, _ = self._windows(train)
+        train, validation = self.fit_preprocessing(data, validation)
+        pre = self.preprocessor
+        x, y, _ = pre.windows(train)
         val = None
         if validation is not None:
-            vx, vy, _ = self._windows(self._as_series(validation))
+            validation = pre.as_series(validation)
+            pre.check_frequency(validation)
+            vx, vy, _ = pre.windows(validation)
             val = (vx, self._train_targets(vy))
         keras.utils.set_random_seed(int(hp["seed"]))
-        self.network = self.build_network()
+        self.network = self.build_network() if network is None else network
+        self.use_engine(None)  # predictions now come from the network just trained
         stop = keras.callbacks.EarlyStopping(
             monitor="val_loss" if val else "loss",
             patience=int(hp["patience"]),
@@ -308,62 +286,70 @@ class LSTMForecaster(ZooModel):
         return self.history
 
     # -- forecasting ------------------------------------------------------------
+    def _require_inference(self) -> None:
+        """Prediction needs a network, or an engine handed in with `use_engine`."""
+        if self.engine is None:
+            self._require_network()
+        if not self.preprocessor.fitted:
+            raise RuntimeError(f"Model '{self.name}' has not been fitted yet.")
+
     def _forecast(self, x: np.ndarray) -> dict[str, np.ndarray]:
         """Original-scale forecasts for input windows ``x``: ``{"forecast": [N, H, n]}``."""
-        return self._from_scaled(self._network_output(x))
+        return self.from_scaled(self.infer("network", x)[0])
 
-    def _from_scaled(self, scaled: np.ndarray) -> dict[str, np.ndarray]:
-        """Original-scale forecasts from the network's (scaled) output."""
-        return {"forecast": self._scaler.inverse_transform(scaled, self._state["target_index"])}
+    def from_scaled(self, scaled: np.ndarray) -> dict[str, np.ndarray]:
+        """Original-scale forecasts `{"forecast": [N, horizon, n_targets]}` from the
+        network's (scaled) output `[N, *output_shape()]`."""
+        return {"forecast": self.preprocessor.inverse_transform(scaled)}
 
-    def _network_output(self, x: np.ndarray) -> np.ndarray:
-        if len(x) <= 64:  # a direct call: no predict function traced per batch shape
-            return np.asarray(self.network(x, training=False))
-        return self.network.predict(x, batch_size=512, verbose=0)
+    def postprocess(self, scaled: np.ndarray, last: np.datetime64) -> dict[str, Any]:
+        """What `predict` returns, from the network's output `[1, *output_shape()]` for a
+        history whose last date is `last`: the forecast and its dates."""
+        out = {key: value[0] for key, value in self.from_scaled(scaled).items()}
+        out["dates"] = self.preprocessor.future_dates(last)
+        return out
 
     def _point_metrics(self, y: np.ndarray, f: np.ndarray) -> dict[str, float]:
-        state = self._state
-        return metric_row(y, f, self._scaler, state["target_index"], state["mase_scale"])
+        pre = self.preprocessor
+        return metric_row(y, f, pre.scaler, pre.target_index, pre.mase_scale)
 
     def _model_metrics(self, y: np.ndarray, out: dict[str, np.ndarray]) -> dict[str, float]:
         return self._point_metrics(y, out["forecast"])
 
     def _baselines(self, raw: np.ndarray, horizon: int) -> dict[str, np.ndarray]:
-        return baseline_forecasts(raw, horizon, self._state["target_index"], self._state["season"])
+        pre = self.preprocessor
+        return baseline_forecasts(raw, horizon, pre.target_index, pre.season)
 
     def context(self) -> int:
         """History each evaluation window needs: max(input_width, season) (for the baseline)."""
-        return max(self._state["input_width"], self._state["season"])
+        return max(self.preprocessor.input_width, self.preprocessor.season)
 
     def evaluate(self, data: TimeSeries) -> dict[str, Any]:
         """Metrics of the model, naive and seasonal naive forecasts on every window (stride 1)
         of `data`, whose first `max(input_width, season)` steps serve as context only."""
-        self._require_network()
-        series = self._as_series(data)
-        h = self._state["horizon"]
-        self._check_length(series, self.context() + h, "the test series")
-        x, ys, raw = self._windows(series, self.context())
-        y = self._scaler.inverse_transform(ys, self._state["target_index"])
+        self._require_inference()
+        pre = self.preprocessor
+        series = pre.as_series(data)
+        pre.check_frequency(series)
+        pre.check_length(series, self.context() + pre.horizon, "the test series")
+        x, ys, raw = pre.windows(series, self.context())
+        y = pre.inverse_transform(ys)
         report = {"model": self._model_metrics(y, self._forecast(x))}
-        for name, f in self._baselines(raw, h).items():
+        for name, f in self._baselines(raw, pre.horizon).items():
             report[name] = self._point_metrics(y, f)
         return report
 
     def predict(self, inputs: Any, dates: Any = None) -> dict[str, Any]:
         """Forecast of the `horizon` steps after the end of `inputs` (a TimeSeries, or an
         array [T, F] with `dates`), on the original scale: `forecast` [horizon, n_targets],
-        `dates` [horizon]; the columns follow `preprocessing_state()["targets"]`."""
-        self._require_network()
-        series = self._as_series(inputs, dates)
-        iw = self._state["input_width"]
-        self._check_length(series, iw, "the history")
-        x = self._origin_windows(series_part(series, -iw), [iw])
-        out = {k: v[0] for k, v in self._forecast(x).items()}
-        state = self._state
-        out["dates"] = _future_dates(
-            series.dates[-1], state["freq"], state["step_seconds"], state["horizon"]
-        )
-        return out
+        `dates` [horizon]; the columns follow `preprocessor.targets`."""
+        self._require_inference()
+        pre = self.preprocessor
+        series = pre.as_series(inputs, dates)
+        pre.check_history(series)
+        width = pre.input_width
+        x = pre.origin_windows(series_part(series, -width), [width])
+        return self.postprocess(self.infer("network", x)[0], series.dates[-1])
 
     # -- data -------------------------------------------------------------------
     @_hybridmethod
@@ -378,11 +364,9 @@ class LSTMForecaster(ZooModel):
     @_hybridmethod
     def load_data(owner, path: str | os.PathLike[str], seed: int = 0):
         """Like `default_data` from a CSV with a `date` column (else the first column is the
-        date) and numeric value columns; malformed files raise `DataError`."""
-        from zoo.data.tables import read_records
-
-        header = [c.strip().lower() for c in read_records(path, None, min_columns=2).rows[0]]
-        series = load_series_csv(path, date_column="date" if "date" in header else 0)
+        date) and numeric value columns; malformed files, and dates that are not evenly
+        spaced (gaps, repeats, disorder), raise `DataError` naming the row."""
+        series = load_series_csv(path, date_column=None)
         return split_tail(series, owner_hparams(owner))
 
     def plots(self, data: TimeSeries, directory: Path) -> list[Path]:
@@ -390,19 +374,21 @@ class LSTMForecaster(ZooModel):
         the actual values (one more `forecast_<target>.png` per extra target)."""
         from zoo.plots import plot_forecast
 
-        self._require_network()
-        series = self._as_series(data)
-        iw, h = self._state["input_width"], self._state["horizon"]
-        self._check_length(series, iw + h, "the test series")
+        self._require_inference()
+        pre = self.preprocessor
+        series = pre.as_series(data)
+        pre.check_frequency(series)
+        iw, h = pre.input_width, pre.horizon
+        pre.check_length(series, iw + h, "the test series")
         k = min(3, (len(series) - iw) // h)
         origins = [len(series) - (k - j) * h for j in range(k)]
-        out = self._forecast(self._origin_windows(series, origins))
+        out = self._forecast(pre.origin_windows(series, origins))
         out = {key: v.reshape(k * h, *v.shape[2:]) for key, v in out.items()}
         shown = min(len(series), k * h + min(iw, 2 * h))
-        actual = series.select(self._state["targets"]).values[-shown:]
+        actual = series.select(pre.targets).values[-shown:]
         band = self._band_label()
         paths = []
-        for j, target in enumerate(self._state["targets"]):
+        for j, target in enumerate(pre.targets):
             f = out["forecast"][:, j]
             err = float(np.mean(np.abs(f - actual[-k * h :, j])))
             name = "forecast.png" if j == 0 else f"forecast_{j}_{target}.png".replace("/", "_")

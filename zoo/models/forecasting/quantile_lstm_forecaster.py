@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from zoo.hparams import numbers_list
 from zoo.metrics.forecasting import interval_coverage, pinball_loss
 from zoo.models.forecasting.lstm_forecaster import LSTMForecaster
 
@@ -77,6 +78,10 @@ class QuantileLSTMForecaster(LSTMForecaster):
     """
 
     default_hparams = {**LSTMForecaster.default_hparams, "quantiles": (0.1, 0.5, 0.9)}
+    hparam_specs = {
+        **LSTMForecaster.hparam_specs,
+        "quantiles": numbers_list(0, 1, low_open=True, high_open=True),
+    }
 
     def __init__(self, name: str | None = None, **hparams: Any) -> None:
         super().__init__(name, **hparams)
@@ -93,8 +98,9 @@ class QuantileLSTMForecaster(LSTMForecaster):
     def register_custom_objects(cls) -> None:
         pinball_loss_class()  # registered before zoo.load_model reads a saved network
 
-    def _output_shape(self) -> tuple[int, ...]:
-        return (*super()._output_shape(), len(self.levels))
+    def output_shape(self) -> tuple[int, ...]:
+        """`(horizon, n_targets, n_quantiles)`: one forecast's quantiles, levels last."""
+        return (*super().output_shape(), len(self.levels))
 
     def _loss(self):
         return pinball_loss_class()(self.levels)
@@ -102,11 +108,12 @@ class QuantileLSTMForecaster(LSTMForecaster):
     def _train_targets(self, y: np.ndarray) -> np.ndarray:
         return y[..., None]
 
-    def _from_scaled(self, scaled: np.ndarray) -> dict[str, np.ndarray]:
+    def from_scaled(self, scaled: np.ndarray) -> dict[str, np.ndarray]:
+        """The median `forecast`, `lower` and `upper` (the outer levels) `[N, H, n]` and
+        all `quantiles` `[N, H, n, Q]` (sorted), on the original scale."""
         scaled = np.sort(scaled, axis=-1)  # [N, H, n, Q]
-        index = self._state["target_index"]
         moved = np.moveaxis(scaled, -1, -2)  # [N, H, Q, n]: targets last, for the scaler
-        q = np.moveaxis(self._scaler.inverse_transform(moved, index), -2, -1)
+        q = np.moveaxis(self.preprocessor.inverse_transform(moved), -2, -1)
         return {
             "forecast": q[..., self._median],
             "lower": q[..., 0],
@@ -116,18 +123,19 @@ class QuantileLSTMForecaster(LSTMForecaster):
 
     def _model_metrics(self, y: np.ndarray, out: dict[str, np.ndarray]) -> dict[str, float]:
         row = super()._model_metrics(y, out)
-        index = self._state["target_index"]
-        scale = np.asarray(self._state["scaler"]["scale"])[index]
+        scaler, index = self.preprocessor.scaler, self.preprocessor.target_index
+        scale = np.asarray(scaler.scale_)[index]
         row["coverage"] = interval_coverage(y, out["lower"], out["upper"])
         row["nominal_coverage"] = round(self.levels[-1] - self.levels[0], 12)
         row["pinball"] = pinball_loss(y, out["quantiles"], self.levels)
-        mean = np.asarray(self._state["scaler"]["mean"])[index]
+        mean = np.asarray(scaler.mean_)[index]
         scaled_q = (out["quantiles"] - mean[:, None]) / scale[:, None]
         row["pinball_scaled"] = pinball_loss((y - mean) / scale, scaled_q, self.levels)
         return row
 
-    def predict(self, inputs: Any, dates: Any = None) -> dict[str, Any]:
-        out = super().predict(inputs, dates)
+    def postprocess(self, scaled: np.ndarray, last: np.datetime64) -> dict[str, Any]:
+        """`LSTMForecaster.postprocess` plus the quantile `levels`."""
+        out = super().postprocess(scaled, last)
         out["levels"] = list(self.levels)
         return out
 

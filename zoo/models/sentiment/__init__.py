@@ -1,7 +1,22 @@
 """Sentiment family: LSTM text classifiers on zoo layers."""
 
+from zoo.family import Family, register_family
+from zoo.models.sentiment.preprocessing import TextClassificationPreprocessor
 from zoo.models.sentiment.sentiment_classifier import SentimentClassifier
 from zoo.registry import register_model
+
+register_family(
+    Family(
+        task=SentimentClassifier.task,
+        hypermodel="tuning.hypermodels.sentiment:SentimentHyperModel",
+        export_graphs="export.families.sentiment:graphs",
+        runtime="export.runtime.engine:onnx_engine",
+        cli="zoo.models.sentiment.cli:COMMAND_LINE",
+        preprocessing_schema="zoo.schemas:SENTIMENT_PREPROCESSING",
+        graphs=("network",),
+        summary="Text classification: raw texts in, a label and per-class probabilities out.",
+    )
+)
 
 _LOADERS = (
     "zoo.data.generate_sentiment_corpus",
@@ -35,4 +50,4 @@ register_model(
     units=48,
 )
 
-__all__ = ["SentimentClassifier"]
+__all__ = ["SentimentClassifier", "TextClassificationPreprocessor"]

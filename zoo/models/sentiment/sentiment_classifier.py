@@ -8,8 +8,12 @@ from typing import Any
 
 import numpy as np
 
+from zoo.data.errors import DataError
 from zoo.data.sentiment import TextDataset
+from zoo.hparams import DROPOUT, FRACTION, LEARNING_RATE, SEED, boolean, integer
 from zoo.models.base import ZooModel
+from zoo.models.sentiment.checks import check_predict_texts
+from zoo.models.sentiment.preprocessing import TextClassificationPreprocessor
 
 
 class SentimentClassifier(ZooModel):
@@ -17,11 +21,13 @@ class SentimentClassifier(ZooModel):
 
     Embedding (with `mask_zero`, so padding is skipped) → `layers` zoo LSTMs,
     each optionally wrapped in `keras.layers.Bidirectional` → dropout →
-    softmax over the classes. The tokenizer and vocabulary are the project's
-    own (`zoo.preprocessing.text.Tokenizer`, plain Python), saved with the
-    model, so deployment runs the same preprocessing without TensorFlow.
-    Unknown words map to `<unk>`, empty texts to all padding, and texts longer
-    than `max_length` tokens keep their first `max_length` tokens.
+    softmax over the classes. The preprocessing is `preprocessor`, a
+    `TextClassificationPreprocessor` (the project's own tokenizer and the class
+    names, plain Python), saved with the model, so deployment runs the same
+    preprocessing without TensorFlow; prediction runs the graph `"network"`
+    through `infer` (Keras, or the engine `use_engine` hands in).
+    Unknown words map to `<unk>`, empty texts are refused (`DataError`), and
+    texts longer than `max_length` tokens keep their first `max_length` tokens.
 
     Hyperparameters (see `default_hparams`): vocabulary size `max_tokens`,
     `max_length`, `embedding_dim`, `units`, `layers`, `bidirectional`,
@@ -54,32 +60,94 @@ class SentimentClassifier(ZooModel):
         "val_fraction": 0.1,
         "seed": 0,
     }
+    hparam_specs = {
+        "max_tokens": integer(2, optional=True),
+        "max_length": integer(1),
+        "embedding_dim": integer(1),
+        "units": integer(1),
+        "layers": integer(1),
+        "bidirectional": boolean(),
+        "dropout": DROPOUT,
+        "recurrent_dropout": DROPOUT,
+        "learning_rate": LEARNING_RATE,
+        "batch_size": integer(1),
+        "epochs": integer(1),
+        "patience": integer(0),
+        "val_fraction": FRACTION,
+        "seed": SEED,
+    }
 
     def __init__(self, name: str | None = None, **hparams: Any) -> None:
         super().__init__(name, **hparams)
-        self.tokenizer = None
-        self.label_names: list[str] = []
+        #: The fitted preprocessing: tokenizer, class names and sequence length.
+        self.preprocessor = TextClassificationPreprocessor(
+            self.hparams["max_length"], self.hparams["max_tokens"]
+        )
         self._train_data: TextDataset | None = None
 
     # -- preprocessing --------------------------------------------------------
+    @property
+    def tokenizer(self):
+        """The preprocessor's word tokenizer (None before `fit_preprocessing`)."""
+        return self.preprocessor.tokenizer
+
+    @tokenizer.setter
+    def tokenizer(self, tokenizer) -> None:
+        self.preprocessor.tokenizer = tokenizer
+
+    @property
+    def label_names(self) -> list[str]:
+        """The class names, in class-index order."""
+        return self.preprocessor.label_names
+
+    @label_names.setter
+    def label_names(self, names) -> None:
+        self.preprocessor.label_names = list(names)
+
     def preprocessing_state(self) -> dict[str, Any]:
-        return {
-            "tokenizer": self.tokenizer.to_config() if self.tokenizer else None,
-            "label_names": list(self.label_names),
-            "max_length": self.hparams["max_length"],
-        }
+        return self.preprocessor.to_config()
 
     def restore_preprocessing(self, state: dict[str, Any]) -> None:
-        from zoo.preprocessing.text import Tokenizer
+        # The network's input length is the hyperparameter's, whatever the state says.
+        self.preprocessor = TextClassificationPreprocessor.from_config(
+            {**state, "max_length": self.hparams["max_length"]},
+            max_tokens=self.hparams["max_tokens"],
+        )
 
-        self.tokenizer = Tokenizer.from_config(state["tokenizer"])
-        self.label_names = list(state["label_names"])
+    def fit_preprocessing(self, data: TextDataset) -> TextClassificationPreprocessor:
+        """Fits the vocabulary and takes the class names of labelled `data` (what `fit`
+        does first; a hyperparameter search calls it before building the network).
+
+        Raises:
+            ValueError: unlabelled texts; `DataError`: no texts, an empty text or
+                a single class.
+        """
+        self.preprocessor.fit(data)
+        self._train_data = data
+        return self.preprocessor
+
+    def validation_split(self, data: TextDataset) -> tuple[TextDataset, TextDataset]:
+        """`(train, validation)`: the last `val_fraction` of a seeded shuffle is held out.
+
+        Raises:
+            DataError: `val_fraction` would hold out every text.
+        """
+        hp = self.hparams
+        order = np.random.default_rng(hp["seed"]).permutation(len(data))
+        n_val = int(round(hp["val_fraction"] * len(data)))
+        if n_val >= len(data):
+            raise DataError(
+                f"val_fraction={hp['val_fraction']} holds out all {len(data)} texts; "
+                "none would be left to train on",
+                file=data.source or None,
+            )
+        return data.subset(order[n_val:]), data.subset(order[:n_val])
 
     def encode(self, texts) -> np.ndarray:
         """Token ids `(N, max_length)` for raw texts."""
-        if self.tokenizer is None:
+        if not self.preprocessor.fitted:
             raise RuntimeError(f"Model '{self.name}' has no vocabulary yet: call fit() first.")
-        return self.tokenizer.encode(list(texts), self.hparams["max_length"])
+        return self.preprocessor.transform(list(texts))
 
     # -- network --------------------------------------------------------------
     def build_network(self):
@@ -117,7 +185,14 @@ class SentimentClassifier(ZooModel):
         return network
 
     # -- training and evaluation ---------------------------------------------
-    def fit(self, data: TextDataset, epochs: int | None = None, verbose: int | str = 2, **kwargs):
+    def fit(
+        self,
+        data: TextDataset,
+        epochs: int | None = None,
+        verbose: int | str = 2,
+        network: Any = None,
+        **kwargs: Any,
+    ):
         """Fits the vocabulary and the network on labelled `data`.
 
         The last `val_fraction` of a seeded shuffle is held out for early
@@ -125,18 +200,10 @@ class SentimentClassifier(ZooModel):
         """
         import keras
 
-        from zoo.preprocessing.text import Tokenizer
-
-        if not data.is_labelled:
-            raise ValueError(f"{data.source}: every training text needs a label.")
         hp = self.hparams
-        self.label_names = list(data.label_names)
-        self.tokenizer = Tokenizer().fit(data.texts, max_tokens=hp["max_tokens"])
-        self._train_data = data
-        order = np.random.default_rng(hp["seed"]).permutation(len(data))
-        n_val = int(round(hp["val_fraction"] * len(data)))
-        train, val = data.subset(order[n_val:]), data.subset(order[:n_val])
-        self.network = self.build_network()
+        self.fit_preprocessing(data)
+        train, val = self.validation_split(data)
+        self.network = self.build_network() if network is None else network
         callbacks = list(kwargs.pop("callbacks", []))
         validation = None
         if len(val):
@@ -160,22 +227,19 @@ class SentimentClassifier(ZooModel):
         return self.history
 
     def predict_proba(self, texts) -> np.ndarray:
-        """Class probabilities `(N, classes)` for raw texts."""
-        self._require_network()
-        return np.asarray(self.network.predict(self.encode(texts), verbose=0))
+        """Class probabilities `(N, classes)` for raw texts (none empty, see `predict`)."""
+        if self.engine is None:
+            self._require_network()
+        texts = check_predict_texts(texts)
+        (probabilities,) = self.infer("network", self.encode(texts))
+        return np.asarray(probabilities)
 
     def predict(self, texts) -> list[dict[str, Any]]:
-        """For each raw text: `{"label": name, "probabilities": {name: p}}`."""
-        if isinstance(texts, str):
-            texts = [texts]
-        probabilities = self.predict_proba(texts)
-        return [
-            {
-                "label": self.label_names[int(np.argmax(row))],
-                "probabilities": {n: float(p) for n, p in zip(self.label_names, row)},
-            }
-            for row in probabilities
-        ]
+        """For each raw text: `{"label": name, "probabilities": {name: p}}`.
+
+        An empty or whitespace-only text raises `DataError` naming its index (it would
+        otherwise get the network's bias as an answer); unknown words are fine."""
+        return self.preprocessor.inverse_transform(self.predict_proba(texts))
 
     def evaluate(self, data: TextDataset) -> dict[str, Any]:
         """Accuracy, macro-F1 and the confusion matrix on labelled `data`,

@@ -1,7 +1,22 @@
 """Translation family: an attentional LSTM encoder-decoder on zoo layers."""
 
+from zoo.family import Family, register_family
+from zoo.models.translation.preprocessing import TranslationPreprocessor
 from zoo.models.translation.seq2seq_translator import Seq2SeqTranslator
 from zoo.registry import register_model
+
+register_family(
+    Family(
+        task=Seq2SeqTranslator.task,
+        hypermodel="tuning.hypermodels.translation:TranslationHyperModel",
+        export_graphs="export.families.translation:graphs",
+        runtime="export.runtime.engine:onnx_engine",
+        cli="zoo.models.translation.cli:COMMAND_LINE",
+        preprocessing_schema="zoo.schemas:TRANSLATION_PREPROCESSING",
+        graphs=("encoder", "decoder_step"),
+        summary="Sentence translation: source sentences in, detokenized translations out.",
+    )
+)
 
 _LOADERS = (
     "zoo.data.translation_corpus.generate_translation_corpus",
@@ -24,4 +39,4 @@ register_model(
     loaders=_LOADERS,
 )
 
-__all__ = ["Seq2SeqTranslator"]
+__all__ = ["Seq2SeqTranslator", "TranslationPreprocessor"]

@@ -1,5 +1,6 @@
 """The translation model's Keras graphs: the training network, and the encoder
-and one-step decoder that share its layers (the graphs ONNX export will use).
+and one-step decoder that share its layers (the graphs ONNX export will use),
+their compiled calls, and the training dataset.
 
 Functions of the hyperparameters and vocabulary sizes, so that
 `Seq2SeqTranslator` keeps to preprocessing, training and decoding.
@@ -140,3 +141,30 @@ def build_inference_models(network, hp: dict[str, Any], target_vocab: int):
         [token, h, c, memory, mask], [log_probs, h1, c1, weights], name="translation_step"
     )
     return encoder_model, step_model
+
+
+def compiled_calls(encoder_model, step_model):
+    """`(encode, step)`: the two inference models as `tf.function`s, traced once per
+    shape family (decoding calls the step once per output token)."""
+    import tensorflow as tf
+
+    @tf.function(reduce_retracing=True, autograph=False)
+    def encode(source):
+        return encoder_model(source, training=False)
+
+    @tf.function(reduce_retracing=True, autograph=False)
+    def step(token, h, c, memory, mask):
+        return step_model([token, h, c, memory, mask], training=False)
+
+    return encode, step
+
+
+def training_dataset(batches, count: int):
+    """A `tf.data.Dataset` over `batches()` (a generator function of
+    `({"source", "target_in"}, labels, weights)` batches), `count` batches long."""
+    import tensorflow as tf
+
+    ids = tf.TensorSpec((None, None), tf.int32)
+    signature = ({"source": ids, "target_in": ids}, ids, tf.TensorSpec((None, None), tf.float32))
+    dataset = tf.data.Dataset.from_generator(batches, output_signature=signature)
+    return dataset.apply(tf.data.experimental.assert_cardinality(count)).prefetch(2)

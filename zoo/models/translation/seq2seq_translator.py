@@ -11,10 +11,17 @@ from typing import Any
 import numpy as np
 
 from zoo.data.translation import SentencePairs
+from zoo.hparams import DROPOUT, FRACTION, LEARNING_RATE, SEED, boolean, choice, integer, number
 from zoo.models.base import ZooModel
 from zoo.models.translation.attention_plot import plot_attention
 from zoo.models.translation.callbacks import _BatchCounter
-from zoo.models.translation.network import build_inference_models, build_training_network
+from zoo.models.translation.network import (
+    build_inference_models,
+    build_training_network,
+    compiled_calls,
+    training_dataset,
+)
+from zoo.models.translation.preprocessing import TranslationPreprocessor, check_sentences
 from zoo.preprocessing.translation_text import END_ID, PAD_ID, START_ID
 
 #: Held-out pairs of the embedded default, and of a user's file of >= 20,000 pairs.
@@ -45,13 +52,16 @@ class Seq2SeqTranslator(ZooModel):
     target with teacher forcing in one pass.
 
     Decoding is greedy (``beam_width=1``) or beam search with the GNMT length penalty
-    (``length_penalty`` is its α), in NumPy (`zoo.decoding`), over two Keras models that share
-    the trained weights: `encoder_model` (source ids → encoder outputs, initial ``h``, ``c``)
-    and `step_model` (previous token, ``h``, ``c``, encoder outputs, source mask →
-    log-probabilities, ``h``, ``c``, attention weights). Decoding stops at
+    (``length_penalty`` is its α), in NumPy (`zoo.decoding`), over the two inference graphs of
+    `inference_networks`, which share the trained weights: ``"encoder"`` (source ids →
+    encoder outputs, initial ``h``, ``c``) and ``"decoder_step"`` (previous token, ``h``,
+    ``c``, encoder outputs, source mask → log-probabilities, ``h``, ``c``, attention weights),
+    run through `infer`: Keras by default, or the engine `use_engine` hands in (the runtime's
+    onnxruntime over a bundle's graphs of the same names). Decoding stops at
     ``max_target_length + 1`` tokens.
 
-    Preprocessing is one `TranslationTokenizer` per side, saved with the model: unknown words
+    Preprocessing is `preprocessor`, a `TranslationPreprocessor` holding one
+    `TranslationTokenizer` per side, saved with the model: unknown words
     become ``<unk>``, an empty sentence is all padding (it still gets a translation), and a
     sentence longer than ``max_source_length`` tokens is cut with a warning. Training batches
     hold sentences of similar length, padded to the longest in the batch.
@@ -91,6 +101,24 @@ class Seq2SeqTranslator(ZooModel):
         "val_fraction": 0.05,
         "seed": 0,
     }
+    hparam_specs = {
+        "embedding_dim": integer(1),
+        "units": integer(1),
+        "attention": choice(*ATTENTION_SCORES),
+        "dropout": DROPOUT,
+        "learning_rate": LEARNING_RATE,
+        "batch_size": integer(1),
+        "epochs": integer(1),
+        "patience": integer(0),
+        "max_source_length": integer(1),
+        "max_target_length": integer(1),
+        "max_tokens": integer(5, optional=True),
+        "beam_width": integer(1),
+        "length_penalty": number(0),
+        "lowercase": boolean(),
+        "val_fraction": FRACTION,
+        "seed": SEED,
+    }
 
     #: Sentences decoded at once (beam search multiplies the rows by the beam width).
     decode_batch_size = 256
@@ -102,48 +130,69 @@ class Seq2SeqTranslator(ZooModel):
                 f"attention must be one of {ATTENTION_SCORES}; "
                 f"received {self.hparams['attention']!r}."
             )
-        self.source_tokenizer = None
-        self.target_tokenizer = None
+        self.preprocessor = self._new_preprocessor()
         self.training_stats: dict[str, float] = {}
+        #: (network, encoder model, step model, compiled encoder, compiled step) for Keras.
         self._inference = None
 
     # -- preprocessing --------------------------------------------------------
+    def _new_preprocessor(self, state: dict[str, Any] | None = None) -> TranslationPreprocessor:
+        hp = self.hparams
+        limits = (hp["max_source_length"], hp["max_target_length"], hp["max_tokens"])
+        if state is None:
+            return TranslationPreprocessor(*limits, lowercase=hp["lowercase"])
+        return TranslationPreprocessor.from_config(state, *limits, lowercase=hp["lowercase"])
+
+    @property
+    def source_tokenizer(self):
+        """The source side's `TranslationTokenizer` (None before `fit_preprocessing`)."""
+        return self.preprocessor.source_tokenizer
+
+    @property
+    def target_tokenizer(self):
+        """The target side's `TranslationTokenizer` (None before `fit_preprocessing`)."""
+        return self.preprocessor.target_tokenizer
+
     def preprocessing_state(self) -> dict[str, Any]:
-        return {
-            "source_tokenizer": self.source_tokenizer.to_config(),
-            "target_tokenizer": self.target_tokenizer.to_config(),
-        }
+        return self.preprocessor.to_config()
 
     def restore_preprocessing(self, state: dict[str, Any]) -> None:
-        # The attention layers must be registered before `ZooModel.load` reads model.keras.
-        import zoo.models.translation.attention  # noqa: F401
-        from zoo.preprocessing.translation_text import TranslationTokenizer
-
-        self.source_tokenizer = TranslationTokenizer.from_config(state["source_tokenizer"])
-        self.target_tokenizer = TranslationTokenizer.from_config(state["target_tokenizer"])
+        self.preprocessor = self._new_preprocessor(state)
         self._inference = None
 
+    def fit_preprocessing(self, data: SentencePairs) -> TranslationPreprocessor:
+        """Fits the source and target vocabularies on all of `data`'s pairs (what `fit`
+        does first; a hyperparameter search calls it before building the network).
+
+        Raises:
+            ValueError: fewer than 2 pairs.
+        """
+        self.preprocessor.fit(data)
+        self._inference = None
+        return self.preprocessor
+
     def _require_tokenizers(self) -> None:
-        if self.source_tokenizer is None:
+        if not self.preprocessor.fitted:
             raise RuntimeError(f"Model '{self.name}' has no vocabulary yet: call fit() first.")
 
     def encode_sources(self, sentences) -> np.ndarray:
         """Source ids ``(N, max_source_length)``; longer sentences are cut, with a warning."""
         self._require_tokenizers()
-        return self.source_tokenizer.encode(list(sentences), self.hparams["max_source_length"])
+        return self.preprocessor.transform(sentences)
 
     def encode_targets(self, sentences) -> tuple[np.ndarray, np.ndarray]:
         """Decoder inputs (``<start> y...``) and labels (``y... <end>``), each
         ``(N, max_target_length + 1)``."""
         self._require_tokenizers()
-        ids = self.target_tokenizer.encode(
-            list(sentences), self.hparams["max_target_length"] + 2, add_start=True, add_end=True
-        )
-        inputs = ids[:, :-1].copy()
-        inputs[inputs == END_ID] = PAD_ID
-        return inputs, ids[:, 1:].copy()
+        return self.preprocessor.encode_targets(sentences)
 
     # -- network --------------------------------------------------------------
+    @classmethod
+    def register_custom_objects(cls) -> None:
+        """Registers the attention layers before `ZooModel.load` reads model.keras (the
+        TensorFlow-free runtime restores the preprocessing without importing Keras)."""
+        import zoo.models.translation.attention  # noqa: F401
+
     def build_network(self):
         """The training model: ``{"source", "target_in"}`` ids → next-token logits."""
         return build_training_network(
@@ -153,60 +202,65 @@ class Seq2SeqTranslator(ZooModel):
             self.name.replace("-", "_"),
         )
 
-    def _build_inference(self):
-        """`(encoder_model, step_model)` sharing the trained network's layers."""
-        return build_inference_models(self.network, self.hparams, self.target_tokenizer.vocab_size)
+    def inference_networks(self) -> dict[str, Any]:
+        """The Keras graphs decoding runs (and the export writes), sharing the trained
+        network's layers:
+
+        * ``"encoder"``: source ids ``(B, S)`` → encoder outputs ``(B, S, 2U)``, initial
+          ``h``, ``c``;
+        * ``"decoder_step"``: ``[token (B, 1), h, c, encoder outputs, source mask (B, S)]``
+          → ``[log_probs (B, V), h, c, attention weights (B, S)]``.
+        """
+        encoder_model, step_model = self._keras_inference()[1:3]
+        return {"encoder": encoder_model, "decoder_step": step_model}
 
     @property
     def encoder_model(self):
-        """Source ids ``(B, S)`` → encoder outputs ``(B, S, 2U)``, initial ``h``, ``c``."""
-        return self._inference_models()[0]
+        """The Keras ``"encoder"`` graph of `inference_networks`."""
+        return self.inference_networks()["encoder"]
 
     @property
     def step_model(self):
-        """``[token (B, 1), h, c, encoder outputs, source mask (B, S)]`` →
-        ``[log_probs (B, V), h, c, attention weights (B, S)]``."""
-        return self._inference_models()[1]
+        """The Keras ``"decoder_step"`` graph of `inference_networks`."""
+        return self.inference_networks()["decoder_step"]
 
-    def _inference_models(self):
+    def _keras_inference(self):
+        """The inference models of the current network, with their compiled calls."""
         self._require_network()
         if self._inference is None or self._inference[0] is not self.network:
-            import tensorflow as tf
+            models = build_inference_models(
+                self.network, self.hparams, self.target_tokenizer.vocab_size
+            )
+            self._inference = (self.network, *models, *compiled_calls(*models))
+        return self._inference
 
-            encoder_model, step_model = self._build_inference()
+    def infer(self, graph: str, *inputs: Any) -> list[Any]:
+        """The outputs of ``"encoder"`` or ``"decoder_step"`` for `inputs`: on the engine
+        `use_engine` handed in, else on the Keras graphs, compiled once per network (one
+        `tf.function` each, as decoding calls the step graph once per output token)."""
+        if self.engine is not None:
+            return super().infer(graph, *inputs)
+        compiled = dict(zip(("encoder", "decoder_step"), self._keras_inference()[3:], strict=True))
+        if graph not in compiled:
+            raise KeyError(f"model {self.name!r} has graphs {sorted(compiled)}; no {graph!r}")
+        return [np.asarray(t) for t in compiled[graph](*inputs)]
 
-            @tf.function(reduce_retracing=True, autograph=False)
-            def encode(source):
-                return encoder_model(source, training=False)
-
-            @tf.function(reduce_retracing=True, autograph=False)
-            def step(token, h, c, memory, mask):
-                return step_model([token, h, c, memory, mask], training=False)
-
-            self._inference = (self.network, encoder_model, step_model, encode, step)
-        return self._inference[1:3]
-
-    def use_inference_functions(self, encode, step) -> None:
-        """Decodes with `encode(source) -> (memory, h, c)` and `step(token, h, c,
-        memory, mask) -> (log_probs, h, c, attention weights)` in place of the
-        Keras graphs (how `export.runtime` decodes with the ONNX graphs)."""
-        self.network = _ExternalGraphs()
-        self._inference = (self.network, None, None, encode, step)
+    def _require_inference(self) -> None:
+        if self.engine is None:
+            self._require_network()
 
     # -- decoding -------------------------------------------------------------
     def _encode_batch(self, source_ids: np.ndarray) -> list[np.ndarray]:
         """Initial decoder states ``[h, c, encoder outputs, source mask]`` for a batch."""
-        self._inference_models()
-        encode = self._inference[3]
         width = max(1, int((source_ids != PAD_ID).sum(axis=1).max(initial=0)))
         source_ids = np.ascontiguousarray(source_ids[:, :width])
-        memory, h, c = (np.asarray(t) for t in encode(source_ids))
+        memory, h, c = self.infer("encoder", source_ids)
         return [h, c, memory, source_ids != PAD_ID]
 
     def _step(self, tokens: np.ndarray, states: list[np.ndarray], keep_weights=None):
         h, c, memory, mask = states
-        log_probs, h, c, weights = self._inference[4](
-            tokens.astype(np.int32)[:, None], h, c, memory, mask
+        log_probs, h, c, weights = self.infer(
+            "decoder_step", tokens.astype(np.int32)[:, None], h, c, memory, mask
         )
         if keep_weights is not None:
             keep_weights.append(np.asarray(weights))
@@ -244,18 +298,19 @@ class Seq2SeqTranslator(ZooModel):
         return outputs
 
     def _detokenize(self, ids: list[int]) -> str:
-        tok = self.target_tokenizer
-        words = [tok.id_to_token(i) for i in ids if i not in (PAD_ID, START_ID, END_ID)]
-        return tok.detokenize(words)
+        return self.preprocessor.detokenize(ids)
 
     def predict(self, sentences, beam_width: int | None = None) -> list[str]:
         """Translations of ``sentences`` (detokenized text), by greedy search
-        (``beam_width=1``) or beam search; default: the ``beam_width`` hyperparameter."""
-        self._require_network()
-        if isinstance(sentences, str):
-            sentences = [sentences]
+        (``beam_width=1``) or beam search; default: the ``beam_width`` hyperparameter.
+
+        Raises:
+            TypeError: not a list of strings; ValueError: no sentences at all.
+        """
+        self._require_inference()
+        sentences = check_sentences(sentences)
         ids = self.translate_ids(self.encode_sources(sentences), beam_width)
-        return [self._detokenize(row) for row in ids]
+        return self.preprocessor.inverse_transform(ids)
 
     def attention_matrix(self, sentence: str) -> tuple[list[str], list[str], np.ndarray]:
         """Greedy translation of one sentence with its attention weights.
@@ -267,7 +322,7 @@ class Seq2SeqTranslator(ZooModel):
         """
         from zoo.decoding import greedy_search
 
-        self._require_network()
+        self._require_inference()
         source_ids = self.encode_sources([sentence])
         states = self._encode_batch(source_ids)
         kept: list[np.ndarray] = []
@@ -290,57 +345,25 @@ class Seq2SeqTranslator(ZooModel):
     # -- training and evaluation ---------------------------------------------
     def _batches(self, source_ids, target_in, labels, rng, shuffle=True):
         """Batches of similar lengths, trimmed to their longest sentence."""
-        batch_size = self.hparams["batch_size"]
-        src_len = (source_ids != PAD_ID).sum(axis=1)
-        tgt_len = (labels != PAD_ID).sum(axis=1)
-        noise = rng.random(len(labels)) if shuffle else np.zeros(len(labels))
-        order = np.lexsort((noise, src_len, tgt_len))
-        batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
-        if shuffle:
-            batches = [batches[i] for i in rng.permutation(len(batches))]
-        for idx in batches:
-            s = max(1, int(src_len[idx].max()))
-            t = int(tgt_len[idx].max())
-            weights = (labels[idx, :t] != PAD_ID).astype(np.float32)
-            weights *= weights.size / weights.sum()  # a mean over real tokens
-            yield (
-                {"source": source_ids[idx, :s], "target_in": target_in[idx, :t]},
-                labels[idx, :t],
-                weights,
-            )
+        return self.preprocessor.batches(
+            source_ids, target_in, labels, self.hparams["batch_size"], rng, shuffle
+        )
 
     def _dataset(self, source_ids, target_in, labels, seed, shuffle=True):
-        import tensorflow as tf
-
         rng = np.random.default_rng(seed)
-        ids = tf.TensorSpec((None, None), tf.int32)
-        signature = (
-            {"source": ids, "target_in": ids},
-            ids,
-            tf.TensorSpec((None, None), tf.float32),
-        )
-        dataset = tf.data.Dataset.from_generator(
-            lambda: self._batches(source_ids, target_in, labels, rng, shuffle),
-            output_signature=signature,
-        )
         batches = math.ceil(len(labels) / self.hparams["batch_size"])
-        return dataset.apply(tf.data.experimental.assert_cardinality(batches)).prefetch(2)
-
-    def fit_tokenizers(self, data: SentencePairs) -> None:
-        """Fits the source and target vocabularies on all of `data`'s pairs."""
-        from zoo.preprocessing.translation_text import TranslationTokenizer
-
-        hp = self.hparams
-        if len(data) < 2:
-            raise ValueError(f"{data.source or 'data'}: need at least 2 sentence pairs to train.")
-        self.source_tokenizer = TranslationTokenizer(lowercase=hp["lowercase"]).fit(
-            data.sources, max_tokens=hp["max_tokens"]
-        )
-        self.target_tokenizer = TranslationTokenizer(lowercase=hp["lowercase"]).fit(
-            data.targets, max_tokens=hp["max_tokens"]
+        return training_dataset(
+            lambda: self._batches(source_ids, target_in, labels, rng, shuffle), batches
         )
 
-    def fit(self, data: SentencePairs, epochs: int | None = None, verbose: int | str = 2, **kwargs):
+    def fit(
+        self,
+        data: SentencePairs,
+        epochs: int | None = None,
+        verbose: int | str = 2,
+        network: Any = None,
+        **kwargs: Any,
+    ):
         """Fits both vocabularies and the network on ``data``.
 
         A seeded ``val_fraction`` of the pairs is held out for early stopping on the
@@ -350,13 +373,12 @@ class Seq2SeqTranslator(ZooModel):
         import keras
 
         hp = self.hparams
-        self.fit_tokenizers(data)
-        self._inference = None
+        self.fit_preprocessing(data)
         order = np.random.default_rng(hp["seed"]).permutation(len(data))
         n_val = min(int(round(hp["val_fraction"] * len(data))), len(data) - 1)
         train, val = data.subset(order[n_val:]), data.subset(order[:n_val])
         encoded = self._encoded(train)
-        self.network = self.build_network()
+        self.network = self.build_network() if network is None else network
         callbacks = list(kwargs.pop("callbacks", []))
         counter = _BatchCounter()
         callbacks.append(counter)
@@ -410,7 +432,7 @@ class Seq2SeqTranslator(ZooModel):
 
         from zoo.metrics.translation import translation_scores
 
-        self._require_network()
+        self._require_inference()
         width = self.hparams["beam_width"] if self.hparams["beam_width"] > 1 else 4
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
@@ -460,11 +482,3 @@ class Seq2SeqTranslator(ZooModel):
             raise ValueError(f"{path}: need at least 2 sentence pairs, found {len(pairs)}.")
         test_size = FILE_TEST_PAIRS if len(pairs) >= 10 * FILE_TEST_PAIRS else 0.1
         return split_pairs(pairs, test_size, seed)
-
-
-class _ExternalGraphs:
-    """Stands for the network when decoding runs on graphs given to
-    `Seq2SeqTranslator.use_inference_functions` (no Keras model to save)."""
-
-    def save(self, *_args, **_kwargs):
-        raise RuntimeError("this translator decodes with external (ONNX) graphs; nothing to save")
