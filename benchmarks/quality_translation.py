@@ -145,7 +145,7 @@ def main() -> None:
     if args.data_dir is None:
         parser.error("give --data-dir (or set LSTM_ZOO_DATA_DIR) pointing at the datasets")
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tuning.cli.errors import parse_overrides
+    from zoo.cli.errors import parse_overrides
 
     rows = run_spa_eng(
         args.data_dir,

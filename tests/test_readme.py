@@ -85,7 +85,7 @@ def cli_commands() -> dict[str, set[str]]:
     """Subcommand -> its option names, from the `lstm-zoo` Typer app (no TensorFlow)."""
     import typer
 
-    from tuning.cli import app
+    from zoo.cli.app import app
 
     group = typer.main.get_command(app)
     return {

@@ -41,14 +41,14 @@ def test_ruff_is_clean():
 
 def test_cli_help_is_instant_and_lists_commands():
     result = subprocess.run(
-        [sys.executable, "-c", "import sys; from tuning.cli import app; app(['--help'])"],
+        [sys.executable, "-c", "import sys; from zoo.cli.app import app; app(['--help'])"],
         cwd=ROOT,
         capture_output=True,
         text=True,
     )
     assert "quickstart" in result.stdout
     probe = subprocess.run(
-        [sys.executable, "-c", "import tuning.cli, sys; print('tensorflow' in sys.modules)"],
+        [sys.executable, "-c", "import zoo.cli.app, sys; print('tensorflow' in sys.modules)"],
         cwd=ROOT,
         capture_output=True,
         text=True,

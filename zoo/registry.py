@@ -47,8 +47,23 @@ class ModelCard:
 
 
 _REGISTRY: dict[str, ModelCard] = {}
-#: The family packages; importing one registers its models and its `zoo.family.Family`.
-FAMILY_MODULES = ("zoo.models.sentiment", "zoo.models.forecasting", "zoo.models.translation")
+
+def _family_modules() -> tuple[str, ...]:
+    """The packages under `zoo/models/` (each a family), found in the installed code."""
+    import pkgutil
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent / "models"
+    return tuple(
+        f"zoo.models.{info.name}"
+        for info in sorted(pkgutil.iter_modules([str(here)]), key=lambda i: i.name)
+        if info.ispkg and not info.name.startswith("_")
+    )
+
+
+#: The family packages, every package of `zoo/models/`: importing one registers its models
+#: and its `zoo.family.Family`, so a new family is a new folder there and nothing else.
+FAMILY_MODULES = _family_modules()
 
 
 def register_model(

@@ -110,7 +110,7 @@ def test_runtime_matches_keras(exported):
 
 
 def test_predict_command_gives_the_keras_answers(exported, tmp_path):
-    from tuning.cli import app
+    from zoo.cli.app import app
 
     name, model, test, bundle = exported
     args = ["predict", str(bundle), "--json"]

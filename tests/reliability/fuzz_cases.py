@@ -32,7 +32,10 @@ class Case:
     id: str
     kind: str
     build: Build
-    subprocess: bool = False  # run in a fresh process: it may crash or hang if it regresses
+    # In a fresh process: a case that would block (a FIFO) if it regressed. Devices and
+    # huge files run here; tests/security/test_data_bounds.py also runs them in a
+    # subprocess with a memory cap.
+    subprocess: bool = False
 
 
 CASES: list[Case] = []
@@ -124,7 +127,7 @@ def _(work, fx):
     return ["train", "sentiment-lstm", "--data", str(work / "nope.csv"), *TINY], ["nope.csv"]
 
 
-@case("data-dev-zero", "data", subprocess=True)
+@case("data-dev-zero", "data")
 def _(work, fx):
     return ["train", "forecast-lstm", "--data", "/dev/zero", *TINY[:2]], ["/dev/zero"]
 
@@ -135,7 +138,7 @@ def _(work, fx):
     return ["train", "sentiment-lstm", "--data", str(work / "pipe.csv"), *TINY], ["pipe.csv"]
 
 
-@case("data-sparse-5gb", "data", subprocess=True)
+@case("data-sparse-5gb", "data")
 def _(work, fx):
     with open(work / "huge.csv", "wb") as handle:
         handle.truncate(5 * 2**30)
@@ -422,6 +425,6 @@ def _(work, fx):
     return ["predict", fx["bundle"], "--file", str(work / "texts.bin")], ["texts.bin"]
 
 
-@case("predict-file-dev-zero", "predict", subprocess=True)
+@case("predict-file-dev-zero", "predict")
 def _(work, fx):
     return ["predict", fx["bundle"], "--file", "/dev/zero"], ["/dev/zero"]

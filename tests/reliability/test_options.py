@@ -13,7 +13,7 @@ import pytest
 import tuning
 import zoo
 from tests.trust_helpers import invoke, one_line_error
-from tuning.cli.errors import parse_overrides
+from zoo.cli.errors import parse_overrides
 from zoo.hparams import HyperparameterError, Spec
 
 MODELS = zoo.list_models()

@@ -21,7 +21,7 @@ from zoo.data.sentiment_corpus import generate_sentiment_corpus
 TINY_SET = ["--set", "units=8", "--set", "embedding_dim=8", "--set", "max_length=16"]
 TINY_FIXED = {"units": 8, "embedding_dim": 8, "max_length": 16}
 #: Runs the `lstm-zoo` command line in a fresh Python process.
-CLI = [sys.executable, "-c", "import sys; from tuning.cli import app; app(sys.argv[1:])"]
+CLI = [sys.executable, "-c", "import sys; from zoo.cli.app import app; app(sys.argv[1:])"]
 
 
 def write_reviews(path, n: int = 400, seed: int = 1):

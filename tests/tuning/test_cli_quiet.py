@@ -7,11 +7,11 @@ import os
 import subprocess
 import sys
 
-from tuning.cli.quiet import NATIVE_LINE
+from zoo.cli.quiet import NATIVE_LINE
 
 SCRIPT = """
 import os, sys
-from tuning.cli import quiet
+from zoo.cli import quiet
 if sys.argv[1] == "quiet":
     quiet.quiet_environment()
     quiet.filter_native_logs()

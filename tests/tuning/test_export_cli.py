@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 import zoo
-from tuning.cli import app
+from zoo.cli.app import app
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 from typer.testing import CliRunner
 
-from tuning.cli import app
+from zoo.cli.app import app
 from zoo.quickstart import adding_problem
 
 

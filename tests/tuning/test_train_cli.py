@@ -6,7 +6,7 @@ import pytest
 from conftest import one_line_error
 from typer.testing import CliRunner
 
-from tuning.cli import app
+from zoo.cli.app import app
 from zoo.data.sentiment_corpus import generate_sentiment_corpus
 
 TINY = ["--epochs", "1", "--set", "units=8", "--set", "embedding_dim=8", "--set", "max_length=16"]

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 import zoo
 from tuning.budget import parse_duration
-from tuning.cli import app
+from zoo.cli.app import app
 
 
 def run(*args):

@@ -66,7 +66,7 @@ def test_save_and_load_give_the_same_predictions(trained):
 def test_tune_runs_two_trials_of_the_familys_space(registered, tmp_path):
     result = invoke(
         "tune", registered, "--max-trials", "2", "--max-epochs", "1", "--directory",
-        tmp_path / "runs", "--no-prune",
+        tmp_path / "runs", "--no-prune", "--no-baseline",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     trials = json.loads((tmp_path / "runs" / registered / "trials.json").read_text())

@@ -52,6 +52,7 @@ def _env(tmp_path, tf_config=None):
     return env
 
 
+@pytest.mark.slow  # ~50 s on 2 cores: three trainings in processes of their own
 def test_two_workers_on_loopback_match_a_single_process(tmp_path):
     args = ["train", "sentiment-lstm", *TINY]
     single = subprocess.run(

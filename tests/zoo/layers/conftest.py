@@ -16,12 +16,3 @@ LAYER_FACTORIES = {
 @pytest.fixture(params=sorted(LAYER_FACTORIES))
 def layer_factory(request):
     return LAYER_FACTORIES[request.param]
-
-
-@pytest.fixture(autouse=True)
-def no_autotune(monkeypatch, tmp_path_factory):
-    """Layer tests see the documented default path, not this machine's
-    measurement, and never write the user's cache; `test_autotune.py` turns
-    the autotune back on with its own cache folder."""
-    monkeypatch.setenv("LSTM_ZOO_AUTOTUNE", "0")
-    monkeypatch.setenv("LSTM_ZOO_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "lstm-zoo-cache"))

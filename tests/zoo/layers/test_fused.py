@@ -1,10 +1,6 @@
 """The XLA-compiled element-wise step (`zoo.layers.fused`) against the plain
 op-by-op step: same outputs, same gradients, used exactly when intended."""
 
-import os
-import subprocess
-import sys
-
 import keras
 import numpy as np
 import pytest
@@ -113,11 +109,18 @@ def test_fit_with_xla_step_and_with_whole_step_jit_compiled():
     np.testing.assert_allclose(losses[True], losses[False], rtol=1e-4)
 
 
-def test_environment_variable_turns_the_xla_step_off():
-    code = "from zoo.layers.backends import xla_cells_enabled; print(xla_cells_enabled())"
-    for value, expected in (("0", "False"), ("1", "True")):
-        env = {**os.environ, "LSTM_ZOO_XLA_CELLS": value}
-        out = subprocess.run(
-            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-        )
-        assert out.stdout.strip() == expected
+def test_environment_variable_turns_the_xla_step_off(monkeypatch):
+    """`LSTM_ZOO_XLA_CELLS` is read when a layer is traced (not at import), unless
+    `set_xla_cells` decided."""
+    from zoo.layers.backends import set_xla_cells, xla_cells_enabled
+
+    set_xla_cells(None)
+    for value, expected in (("0", False), ("1", True)):
+        monkeypatch.setenv("LSTM_ZOO_XLA_CELLS", value)
+        assert xla_cells_enabled() is expected
+    monkeypatch.setenv("LSTM_ZOO_XLA_CELLS", "1")
+    set_xla_cells(False)
+    try:
+        assert xla_cells_enabled() is False
+    finally:
+        set_xla_cells(None)

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 import zoo
-from tuning.cli import app
+from zoo.cli.app import app
 from zoo.data.errors import DataError
 from zoo.data.translation import SentencePairs
 from zoo.decoding import beam_search, greedy_search

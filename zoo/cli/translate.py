@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from tuning.cli.errors import one_line_errors
+from zoo.cli.errors import one_line_errors
 
 
 @one_line_errors

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from tuning.cli.errors import one_line_errors, parse_overrides
+from zoo.cli.errors import one_line_errors, parse_overrides
 
 
 @one_line_errors
@@ -44,10 +44,10 @@ def train(
     --distribute multi-worker: run the same command on every machine, each with its
     TF_CONFIG; each worker backs up every epoch under OUT.backup/ and a restarted job
     resumes there."""
-    from tuning.training import train_and_report
     from zoo.distribute import check_strategy, distributed
     from zoo.precision import check_policy
     from zoo.precision import precision as policy
+    from zoo.training import train_and_report
 
     out = out or Path("runs") / model
     backups = out.parent / f"{out.name}.backup" if check_strategy(distribute) else None
