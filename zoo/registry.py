@@ -48,6 +48,7 @@ class ModelCard:
 
 _REGISTRY: dict[str, ModelCard] = {}
 
+
 def _family_modules() -> tuple[str, ...]:
     """The packages under `zoo/models/` (each a family), found in the installed code."""
     import pkgutil
