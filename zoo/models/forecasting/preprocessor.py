@@ -31,23 +31,12 @@ from zoo.models.forecasting.backtest import infer_season
 from zoo.models.forecasting.checks import check_finite, check_frequency, series_freq
 from zoo.preprocessing.scaling import StandardScaler
 from zoo.preprocessing.windows import calendar_feature_names, calendar_features, make_windows
+from zoo.schemas import FORECASTING_PREPROCESSING
 
 __all__ = ["SeriesPreprocessor", "future_dates"]
 
-#: The keys of `to_config()`, in the order they are written.
-CONFIG_KEYS = (
-    "columns",
-    "targets",
-    "target_index",
-    "scaler",
-    "calendar_features",
-    "freq",
-    "step_seconds",
-    "season",
-    "mase_scale",
-    "input_width",
-    "horizon",
-)
+#: The keys of `to_config()`, in the order they are written: the ones its schema requires.
+CONFIG_KEYS = tuple(FORECASTING_PREPROCESSING["required"])
 
 
 def future_dates(last: np.datetime64, freq: str | None, step: float, horizon: int) -> np.ndarray:
