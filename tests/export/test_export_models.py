@@ -27,6 +27,14 @@ TINY = {
         "relative": False,  # so the stream graph is exported and tested too
     },
     "translation": {"units": 8, "embedding_dim": 8, "epochs": 1},
+    "ner": {
+        "units": 8,
+        "word_dim": 8,
+        "char_dim": 4,
+        "char_units": 4,
+        "epochs": 1,
+        "step_backend": "ops",
+    },
 }
 
 
@@ -49,6 +57,8 @@ def exported(request, tmp_path_factory):
     train, test = model.default_data()
     if task == "sentiment":
         train = train.subset(np.arange(256))
+    if task == "ner":
+        train = train.subset(np.arange(96))
     model.fit(train, verbose=0)
     root = tmp_path_factory.mktemp(name)
     model.save(root / "model")
@@ -81,6 +91,9 @@ def _keras_and_runtime(model, test, predictor, beam=None):
     if model.task == "sentiment":
         texts = test.texts[:12] + ["not good at all " * 20]  # an empty text raises (issue 12)
         return model.predict(texts), predictor.predict(texts)
+    if model.task == "ner":
+        texts = [" ".join(s) for s in test.sentences[:12]]
+        return model.predict(texts), predictor.predict(texts)
     if model.task == "translation":
         sources = test.sources[:6]
         return model.predict(sources, beam_width=beam), predictor.predict(sources, beam_width=beam)
@@ -96,7 +109,9 @@ def test_runtime_matches_keras(exported):
             assert actual == expected, beam
         return
     expected, actual = _keras_and_runtime(model, test, predictor)
-    if model.task == "sentiment":
+    if model.task == "ner":
+        assert actual == expected
+    elif model.task == "sentiment":
         assert [a["label"] for a in actual] == [e["label"] for e in expected]
         for a, e in zip(actual, expected, strict=True):
             for label, p in e["probabilities"].items():
@@ -125,6 +140,10 @@ def test_predict_command_gives_the_keras_answers(exported, tmp_path):
     elif model.task == "sentiment":
         args += test.texts[:4]
         expected = model.predict(test.texts[:4])
+    elif model.task == "ner":
+        texts = [" ".join(s) for s in test.sentences[:4]]
+        args += texts
+        expected = model.predict(texts)
     else:
         args += test.sources[:3]
         expected = model.predict(test.sources[:3])
@@ -135,5 +154,7 @@ def test_predict_command_gives_the_keras_answers(exported, tmp_path):
         np.testing.assert_allclose(answer["forecast"], expected["forecast"], rtol=1e-4, atol=1e-3)
     elif model.task == "sentiment":
         assert [a["label"] for a in answer] == [e["label"] for e in expected]
+    elif model.task == "ner":
+        assert answer == expected
     else:
         assert answer == expected

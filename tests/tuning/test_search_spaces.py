@@ -14,6 +14,7 @@ from tuning.hypermodels import (
     SentimentHyperModel,
     TranslationHyperModel,
 )
+from tuning.hypermodels.ner import NERHyperModel
 
 LR = ("Float", 1e-4, 1e-2, "log")
 SENTIMENT = {
@@ -45,6 +46,21 @@ TRANSLATION = {
     "learning_rate": ("Float", 3e-4, 1e-2, "log"),
     "batch_size": ("Choice", [32, 64, 128]),
 }
+NER = {
+    "word_dim": ("Choice", [32, 64, 100]),
+    "char_units": ("Choice", [16, 24, 32, 50]),
+    "casing": ("Boolean",),
+    "units": ("Int", 32, 256, 32),
+    "layers": ("Int", 1, 2, 1),
+    "dropout": ("Choice", [0.0, 0.2, 0.3, 0.5]),
+    "unk_replace": ("Choice", [0.0, 0.3, 0.5]),
+    "learning_rate": ("Float", 1e-3, 1e-2, "log"),
+    "batch_size": ("Choice", [16, 32, 64]),
+}
+NER_DEFAULTS = {
+    "word_dim": 64, "char_units": 24, "casing": True, "units": 64, "layers": 1,
+    "dropout": 0.3, "unk_replace": 0.3, "learning_rate": 3e-3, "batch_size": 32,
+}  # fmt: skip
 FORECAST_DEFAULTS = {
     "input_width": 168, "units": 64, "layers": 1, "dropout": 0.0, "learning_rate": 1e-3,
     "batch_size": 64, "skip": "seasonal", "relative": True, "calendar": True,
@@ -65,6 +81,8 @@ PINNED = {
     "forecast-quantile-lstm": (
         ForecastingHyperModel, "val_loss", "min", FORECASTING, FORECAST_DEFAULTS,
     ),
+    "ner-bilstm-crf": (NERHyperModel, "val_f1", "max", NER, NER_DEFAULTS),
+    "ner-bilstm": (NERHyperModel, "val_f1", "max", NER, NER_DEFAULTS),
     "translation-attention-lstm": (
         TranslationHyperModel, "val_loss", "min", TRANSLATION,
         {"embedding_dim": 128, "units": 256, "attention": "luong", "dropout": 0.1,

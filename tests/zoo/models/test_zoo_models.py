@@ -12,6 +12,14 @@ TINY = {
     "sentiment": {"units": 8, "embedding_dim": 8, "max_length": 16, "epochs": 1},
     "forecasting": {"units": 8, "layers": 1, "epochs": 1},
     "translation": {"units": 8, "embedding_dim": 8, "epochs": 1},
+    "ner": {
+        "units": 8,
+        "word_dim": 8,
+        "char_dim": 4,
+        "char_units": 4,
+        "epochs": 1,
+        "step_backend": "ops",
+    },
 }
 
 
@@ -19,6 +27,8 @@ def small(data, task):
     """A slice of the default data that keeps each task's structure."""
     if task == "sentiment":
         return data.subset(np.arange(min(len(data), 256)))
+    if task == "ner":
+        return data.subset(np.arange(96))
     return data
 
 
@@ -27,12 +37,16 @@ def probe_inputs(model, test):
         return test.texts[:5] + ["zzz-unknown-word " * 100]  # an empty text raises (issue 12)
     if model.task == "translation":
         return test.sources[:3]
+    if model.task == "ner":
+        return [" ".join(s) for s in test.sentences[:5]]
     return test
 
 
 def outputs(model, inputs):
     if model.task == "sentiment":
         return model.predict_proba(inputs)
+    if model.task == "ner":
+        return model.emissions([s.split() for s in inputs])
     result = model.predict(inputs)
     if isinstance(result, dict):
         return np.concatenate(
@@ -59,5 +73,5 @@ def test_model_trains_predicts_and_round_trips(name, tmp_path):
     loaded = zoo.load_model(tmp_path / name)
     assert type(loaded) is type(model) and loaded.hparams == model.hparams
     np.testing.assert_array_equal(np.asarray(outputs(loaded, inputs)), np.asarray(before))
-    report = model.evaluate(test if task != "sentiment" else test.subset(np.arange(64)))
+    report = model.evaluate(test if task not in ("sentiment", "ner") else test.subset(np.arange(64)))
     assert "model" in report

@@ -11,6 +11,8 @@ words, and on the many names it has never seen.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from zoo.models.ner.conll import NERDataset
@@ -98,7 +100,18 @@ def _entities(fake, rng: np.random.Generator):
 
 
 def generate_ner_corpus(n: int = 6000, seed: int = 0) -> NERDataset:
-    """`n` tagged sentences (IOB2), the same for the same `seed`."""
+    """`n` tagged sentences (IOB2), the same for the same `seed` (a fresh copy each call
+    of what was generated once in this process)."""
+    sentences, tags = _generate(int(n), int(seed))
+    return NERDataset(
+        [list(s) for s in sentences],
+        [list(t) for t in tags],
+        f"generated NER corpus (faker, seed {seed})",
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _generate(n: int, seed: int) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
     from faker import Faker
 
     fake = Faker("en_US")
@@ -119,6 +132,6 @@ def generate_ner_corpus(n: int = 6000, seed: int = 0) -> NERDataset:
             parts = tokenize(draw[kind]())
             tokens += parts
             labels += [f"B-{kind}"] + [f"I-{kind}"] * (len(parts) - 1)
-        sentences.append(tokens)
-        tags.append(labels)
-    return NERDataset(sentences, tags, f"generated NER corpus (faker, seed {seed})")
+        sentences.append(tuple(tokens))
+        tags.append(tuple(labels))
+    return tuple(sentences), tuple(tags)

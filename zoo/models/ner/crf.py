@@ -169,9 +169,11 @@ def viterbi(emissions, mask, transitions, start, end, allowed=None, allowed_star
         pointer = ops.cast(ops.argmax(candidates, axis=1), "int32")
         score = ops.where(valid[:, None], best, score)
         pointer = ops.where(valid[:, None], pointer, identity[None, :])
-        return score, pointer
+        # as floats: Keras' TensorFlow `scan` gives its outputs the carry's dtype
+        return score, ops.cast(pointer, score.dtype)
 
     score, pointers = ops.scan(forward, score0, _steps(emissions, mask))
+    pointers = ops.cast(pointers, "int32")
     last = ops.cast(ops.argmax(score + end[None, :], axis=1), "int32")
 
     def backward(tag, pointer):

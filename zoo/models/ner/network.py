@@ -89,7 +89,7 @@ def build_tagger_network(hp: dict[str, Any], sizes: dict[str, int], name: str):
         chars
     )
     c = MergeWordAxis(name="merge_words")(c)
-    c = keras.layers.Bidirectional(zl.LSTM(hp["char_units"]), name="char_bilstm")(c)
+    c = keras.layers.Bidirectional(zl.LSTM(hp["char_units"], step_backend=hp["step_backend"]), name="char_bilstm")(c)
     c = SplitWordAxis(name="split_words")([c, words])
     parts = [w, c]
     if hp["casing"]:
@@ -100,7 +100,12 @@ def build_tagger_network(hp: dict[str, Any], sizes: dict[str, int], name: str):
     x = keras.layers.Dropout(hp["dropout"], name="feature_dropout")(x)
     for index in range(hp["layers"]):
         x = keras.layers.Bidirectional(
-            zl.LSTM(hp["units"], return_sequences=True, name=f"lstm_{index}"), name=f"bilstm_{index}"
+            zl.LSTM(
+                hp["units"],
+                return_sequences=True,
+                step_backend=hp["step_backend"],
+                name=f"lstm_{index}",
+            ), name=f"bilstm_{index}"
         )(x)
         x = keras.layers.Dropout(hp["dropout"], name=f"dropout_{index}")(x)
     emissions = keras.layers.Dense(sizes["tags"], name="emission_scores")(x)
@@ -123,7 +128,9 @@ def compile_network(network, hp: dict[str, Any], loss=None) -> None:
         crf = next((layer for layer in network.layers if isinstance(layer, CRF)), None)
         loss = CRFLoss(crf) if crf is not None else MaskedTagLoss()
     network.compile(
-        optimizer=keras.optimizers.Adam(hp["learning_rate"], clipnorm=5.0), loss=loss
+        optimizer=keras.optimizers.Adam(hp["learning_rate"], clipnorm=5.0),
+        loss=loss,
+        jit_compile=False,
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from zoo.data.errors import DataError
-from zoo.hparams import DROPOUT, FRACTION, LEARNING_RATE, SEED, boolean, integer
+from zoo.hparams import DROPOUT, FRACTION, LEARNING_RATE, SEED, boolean, choice, integer
 from zoo.models.base import ZooModel
 from zoo.models.ner.conll import NERDataset
 from zoo.models.ner.preprocessing import NERPreprocessor, entities, tokenize_with_offsets
@@ -35,7 +35,8 @@ class EntityTagger(ZooModel):
     `casing_dim`, `units`, `layers`, `dropout`, `unk_replace` (singletons replaced by
     `<unk>` in training, with this probability), `learning_rate`, `batch_size`,
     `epochs`, `patience` (early stopping on validation entity F1), `val_fraction`,
-    `crf`, `constrained`, `seed`.
+    `crf`, `constrained`, `step_backend` (the zoo LSTMs' time loop: "ops" skips the
+    per-shape XLA compilations that dominate very short runs), `seed`.
 
     Example:
 
@@ -64,6 +65,7 @@ class EntityTagger(ZooModel):
         "val_fraction": 0.1,
         "crf": True,
         "constrained": True,
+        "step_backend": "auto",
         "seed": 0,
     }
     hparam_specs = {
@@ -84,6 +86,7 @@ class EntityTagger(ZooModel):
         "val_fraction": FRACTION,
         "crf": boolean(),
         "constrained": boolean(),
+        "step_backend": choice("auto", "xla", "ops", "keras_rnn", "xla_loop"),
         "seed": SEED,
     }
 
@@ -283,7 +286,7 @@ class EntityTagger(ZooModel):
         training and 20% held out."""
         from zoo.models.ner.corpus import generate_ner_corpus
 
-        corpus = generate_ner_corpus(6000, seed=seed)
+        corpus = generate_ner_corpus(6000, seed=seed)  # cached: a fresh copy each call
         order = np.random.default_rng(seed).permutation(len(corpus))
         n_test = len(corpus) // 5
         return corpus.subset(np.sort(order[n_test:])), corpus.subset(np.sort(order[:n_test]))
