@@ -44,7 +44,9 @@ def print_rows(title: str, rows: list[dict]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=os.environ.get("LSTM_ZOO_DATA_DIR"))
-    parser.add_argument("--only", choices=["sst2", "etth1", "spa-eng", "conll2003"], action="append")
+    parser.add_argument(
+        "--only", choices=["sst2", "etth1", "spa-eng", "conll2003"], action="append"
+    )
     parser.add_argument(
         "--translation-minutes", type=float, default=45.0, help="spa-eng training budget"
     )

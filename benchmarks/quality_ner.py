@@ -49,7 +49,9 @@ def cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
-def run_conll2003(data_dir: Path, minutes: float = 60.0, seed: int = 0, overrides=None) -> list[dict]:
+def run_conll2003(
+    data_dir: Path, minutes: float = 60.0, seed: int = 0, overrides=None
+) -> list[dict]:
     """Trains `ner-bilstm-crf` on CoNLL-2003 and returns one result row."""
     import keras
 
@@ -84,7 +86,9 @@ def run_conll2003(data_dir: Path, minutes: float = 60.0, seed: int = 0, override
             "test_recall": round(100 * report["model"]["recall"], 2),
             "best_valid_f1": round(100 * max(valid_f1), 2),
             "gazetteer_f1": round(100 * report["gazetteer"]["f1"], 2),
-            "per_type_f1": {k: round(100 * v["f1"], 2) for k, v in report["model"]["per_type"].items()},
+            "per_type_f1": {
+                k: round(100 * v["f1"], 2) for k, v in report["model"]["per_type"].items()
+            },
             "anchor": ANCHORS,
             "train_minutes": round(seconds / 60, 1),
             "epochs_run": len(valid_f1),

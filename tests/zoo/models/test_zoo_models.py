@@ -73,5 +73,7 @@ def test_model_trains_predicts_and_round_trips(name, tmp_path):
     loaded = zoo.load_model(tmp_path / name)
     assert type(loaded) is type(model) and loaded.hparams == model.hparams
     np.testing.assert_array_equal(np.asarray(outputs(loaded, inputs)), np.asarray(before))
-    report = model.evaluate(test if task not in ("sentiment", "ner") else test.subset(np.arange(64)))
+    report = model.evaluate(
+        test if task not in ("sentiment", "ner") else test.subset(np.arange(64))
+    )
     assert "model" in report

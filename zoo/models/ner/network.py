@@ -82,14 +82,16 @@ def build_tagger_network(hp: dict[str, Any], sizes: dict[str, int], name: str):
     words = keras.Input((None,), dtype="int32", name="words")
     chars = keras.Input((None, hp["max_chars"]), dtype="int32", name="chars")
     inputs = [words, chars]
-    w = keras.layers.Embedding(sizes["words"], hp["word_dim"], mask_zero=True, name="word_embedding")(
-        words
-    )
-    c = keras.layers.Embedding(sizes["chars"], hp["char_dim"], mask_zero=True, name="char_embedding")(
-        chars
-    )
+    w = keras.layers.Embedding(
+        sizes["words"], hp["word_dim"], mask_zero=True, name="word_embedding"
+    )(words)
+    c = keras.layers.Embedding(
+        sizes["chars"], hp["char_dim"], mask_zero=True, name="char_embedding"
+    )(chars)
     c = MergeWordAxis(name="merge_words")(c)
-    c = keras.layers.Bidirectional(zl.LSTM(hp["char_units"], step_backend=hp["step_backend"]), name="char_bilstm")(c)
+    c = keras.layers.Bidirectional(
+        zl.LSTM(hp["char_units"], step_backend=hp["step_backend"]), name="char_bilstm"
+    )(c)
     c = SplitWordAxis(name="split_words")([c, words])
     parts = [w, c]
     if hp["casing"]:
@@ -105,7 +107,8 @@ def build_tagger_network(hp: dict[str, Any], sizes: dict[str, int], name: str):
                 return_sequences=True,
                 step_backend=hp["step_backend"],
                 name=f"lstm_{index}",
-            ), name=f"bilstm_{index}"
+            ),
+            name=f"bilstm_{index}",
         )(x)
         x = keras.layers.Dropout(hp["dropout"], name=f"dropout_{index}")(x)
     emissions = keras.layers.Dense(sizes["tags"], name="emission_scores")(x)

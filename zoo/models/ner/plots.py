@@ -51,4 +51,6 @@ def sentence_gates(model: Any, tokens: list[str]):
 def plot_sentence_gates(model: Any, tokens: list[str], path: str | Path) -> Path:
     import zoo.layers as zl
 
-    return zl.plot_gates(sentence_gates(model, list(tokens)), Path(path), tokens=tokens, max_units=24)
+    return zl.plot_gates(
+        sentence_gates(model, list(tokens)), Path(path), tokens=tokens, max_units=24
+    )

@@ -145,7 +145,9 @@ class NERPreprocessor:
     def fit(self, data: Any) -> NERPreprocessor:
         """Vocabularies from a tagged `NERDataset`; returns `self`."""
         counts = Counter(normalise_word(t) for row in data.sentences for t in row)
-        words = sorted((w for w, c in counts.items() if c >= self.min_count), key=lambda w: (-counts[w], w))
+        words = sorted(
+            (w for w, c in counts.items() if c >= self.min_count), key=lambda w: (-counts[w], w)
+        )
         chars = Counter(c for row in data.sentences for t in row for c in t)
         kinds = sorted({t.partition("-")[2] for row in data.tags for t in row if t != "O"})
         self.words = [PAD, UNK, *words]
@@ -216,7 +218,9 @@ class NERPreprocessor:
                 transitions=transitions.tolist(), start=start.tolist(), end=end.tolist()
             )
 
-    def decode(self, emissions: np.ndarray, lengths: Sequence[int], weights=None) -> list[list[str]]:
+    def decode(
+        self, emissions: np.ndarray, lengths: Sequence[int], weights=None
+    ) -> list[list[str]]:
         """Tags per sentence from emission scores `(N, T, K)`: Viterbi with the CRF
         `weights` (default: the saved ones), or the argmax for a softmax head; with
         `constrained`, `I-X` never follows `O` or another type."""
@@ -230,9 +234,19 @@ class NERPreprocessor:
             paths = viterbi(emissions, lengths, *weights, allowed, allowed_start)
         elif allowed is not None:
             k = len(self.tags)
-            paths = viterbi(emissions, lengths, np.zeros((k, k)), np.zeros(k), np.zeros(k), allowed, allowed_start)
+            paths = viterbi(
+                emissions,
+                lengths,
+                np.zeros((k, k)),
+                np.zeros(k),
+                np.zeros(k),
+                allowed,
+                allowed_start,
+            )
         else:
-            paths = [np.argmax(row[: int(n)], axis=-1) for row, n in zip(emissions, lengths, strict=True)]
+            paths = [
+                np.argmax(row[: int(n)], axis=-1) for row, n in zip(emissions, lengths, strict=True)
+            ]
         return [[self.tags[int(i)] for i in path] for path in paths]
 
     # -- state ---------------------------------------------------------------
@@ -250,7 +264,11 @@ class NERPreprocessor:
     def from_config(cls, config: dict[str, Any]) -> NERPreprocessor:
         """Inverse of `to_config` (validate against `PREPROCESSING_SCHEMA` first)."""
         out = cls(int(config["max_chars"]), bool(config["casing"]))
-        out.words, out.chars, out.tags = list(config["words"]), list(config["chars"]), list(config["tags"])
+        out.words, out.chars, out.tags = (
+            list(config["words"]),
+            list(config["chars"]),
+            list(config["tags"]),
+        )
         out.decoder = dict(config["decoder"])
         out._index()
         return out
@@ -268,8 +286,15 @@ def check_preprocessing(state: dict[str, Any], file: Any, error: type) -> None:
     if decoder["crf"]:
         transitions, start, end = (decoder.get(key) for key in ("transitions", "start", "end"))
         if transitions is None or start is None or end is None:
-            raise error(f"{file}: field 'preprocessing.decoder': a CRF decoder needs transitions, start and end")
-        if len(transitions) != k or any(len(r) != k for r in transitions) or len(start) != k or len(end) != k:
+            raise error(
+                f"{file}: field 'preprocessing.decoder': a CRF decoder needs transitions, start and end"
+            )
+        if (
+            len(transitions) != k
+            or any(len(r) != k for r in transitions)
+            or len(start) != k
+            or len(end) != k
+        ):
             raise error(
                 f"{file}: field 'preprocessing.decoder.transitions': expected {k}x{k} "
                 f"scores and {k} start and end scores for {k} tags"

@@ -16,7 +16,9 @@ from zoo.models.ner.preprocessing import entities
 __all__ = ["Gazetteer", "entity_scores", "type_confusion"]
 
 
-def entity_scores(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) -> dict[str, Any]:
+def entity_scores(
+    gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]
+) -> dict[str, Any]:
     """Micro-averaged precision, recall and F1 over entities, and the same per type."""
     from seqeval.metrics import classification_report, f1_score, precision_score, recall_score
 

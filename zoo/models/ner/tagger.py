@@ -60,8 +60,8 @@ class EntityTagger(ZooModel):
         "unk_replace": 0.3,
         "learning_rate": 3e-3,
         "batch_size": 32,
-        "epochs": 8,
-        "patience": 3,
+        "epochs": 3,
+        "patience": 2,
         "val_fraction": 0.1,
         "crf": True,
         "constrained": True,
@@ -180,7 +180,9 @@ class EntityTagger(ZooModel):
         elif getattr(network, "optimizer", None) is None:
             compile_network(network, hp)
         self.network = network
-        batches = TaggedBatches(self.preprocessor, train, hp["batch_size"], hp["seed"], hp["unk_replace"])
+        batches = TaggedBatches(
+            self.preprocessor, train, hp["batch_size"], hp["seed"], hp["unk_replace"]
+        )
         callbacks = [_DevScore(self, val, verbose)] if len(val) else []
         if len(val):
             callbacks.append(
