@@ -17,7 +17,11 @@ from zoo.cli.errors import one_line_errors
 
 @one_line_errors
 def predict(
-    bundle: Path = typer.Argument(..., help="A bundle directory (from `lstm-zoo export`)."),
+    bundle: Path = typer.Argument(
+        ...,
+        help="A bundle directory (from `lstm-zoo export`), or a model directory (from "
+        "`lstm-zoo train`, run with Keras).",
+    ),
     inputs: list[str] = typer.Argument(None, help="Texts or sentences (text models)."),
     file: Path = typer.Option(
         None,
@@ -29,13 +33,18 @@ def predict(
 ) -> None:
     """Predict with BUNDLE using the TensorFlow-free runtime: labels and
     probabilities for texts, translations for sentences, the next horizon
-    (with intervals) for the series in --file."""
+    (with intervals) for the series in --file, entities with their character
+    spans for texts given to a tagger. A model directory instead of a bundle
+    runs on Keras."""
     from export.runtime import Predictor
     from zoo.family import FamilyError, family_for
 
     if file is not None and file.is_dir():
         raise ValueError(f"{file}: is a directory; --file expects a file")
-    predictor = Predictor.load(bundle)
+    if (bundle / "zoo_model.json").is_file() and not (bundle / "zoo_bundle.json").exists():
+        predictor = _KerasPredictor(bundle)
+    else:
+        predictor = Predictor.load(bundle)
     try:
         command_line = family_for(predictor.model).resolve("cli")
     except FamilyError as error:
@@ -48,3 +57,16 @@ def predict(
         return
     for line in command_line.show(values, results):
         typer.echo(line)
+
+
+class _KerasPredictor:
+    """A saved model directory behind the `Predictor` interface the command uses."""
+
+    def __init__(self, directory: Path) -> None:
+        import zoo
+
+        self.model = zoo.load_model(directory)
+        self.name = self.model.name
+
+    def predict(self, inputs, **options):
+        return self.model.predict(inputs, **options)

@@ -116,8 +116,8 @@ def test_train_on_the_default_reaches_the_target_and_the_bundle_agrees(tmp_path)
     result = CliRunner().invoke(app, ["train", "ner-bilstm-crf", "--out", str(out)])
     assert result.exit_code == 0, result.output
     metrics = json.loads((out / "metrics.json").read_text())
-    f1 = metrics["model"]["f1"] if "model" in metrics else metrics["metrics"]["model"]["f1"]
-    gazetteer = metrics.get("gazetteer", metrics.get("metrics", {}).get("gazetteer"))["f1"]
+    f1 = metrics["held_out"]["model"]["f1"]
+    gazetteer = metrics["held_out"]["gazetteer"]["f1"]
     assert f1 >= 0.95 and f1 - gazetteer >= 0.2, (f1, gazetteer)
     model = zoo.load_model(out)
     bundle = to_onnx(out, tmp_path / "bundle")

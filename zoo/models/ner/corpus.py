@@ -125,9 +125,10 @@ def _generate(n: int, seed: int) -> tuple[tuple[tuple[str, ...], ...], tuple[tup
         labels: list[str] = []
         for word in template.split():
             kind = word[1:-1] if word.startswith("{") and word.endswith("}") else None
-            if kind not in draw:
-                tokens.append(word)
-                labels.append("O")
+            if kind not in draw:  # context words, split as `predict` splits raw text
+                parts = tokenize(word)
+                tokens += parts
+                labels += ["O"] * len(parts)
                 continue
             parts = tokenize(draw[kind]())
             tokens += parts
