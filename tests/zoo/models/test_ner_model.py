@@ -130,3 +130,13 @@ def test_train_on_the_default_reaches_the_target_and_the_bundle_agrees(tmp_path)
     answer = blocked_predict(bundle, tmp_path / "texts.txt")
     assert answer == model.predict(texts)
     assert sum(len(r["entities"]) for r in answer) >= 100
+
+
+def test_predict_on_a_model_directory_runs_keras(tiny_bundle):
+    from zoo.cli.app import app
+
+    model, test, bundle = tiny_bundle
+    texts = [" ".join(s) for s in test.sentences[:3]]
+    result = CliRunner().invoke(app, ["predict", str(bundle.parent / "model"), "--json", *texts])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == model.predict(texts)

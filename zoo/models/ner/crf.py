@@ -114,7 +114,7 @@ def _steps(emissions, mask):
 
 def log_partition(emissions, mask, transitions, start, end):
     """`log Z` `(batch,)` of a linear-chain CRF (see the module docstring)."""
-    emissions = ops.convert_to_tensor(emissions, "float32")
+    emissions = ops.cast(emissions, "float32")
     mask = ops.cast(mask, "bool")
     alpha0 = start[None, :] + emissions[:, 0]
 
@@ -131,7 +131,7 @@ def log_partition(emissions, mask, transitions, start, end):
 
 def path_score(emissions, tags, mask, transitions, start, end):
     """The score of each row's tag path `tags` over its valid steps `(batch,)`."""
-    emissions = ops.convert_to_tensor(emissions, "float32")
+    emissions = ops.cast(emissions, "float32")
     tags = ops.cast(tags, "int32")
     maskf = ops.cast(mask, "float32")
     k = ops.shape(emissions)[-1]
@@ -152,7 +152,7 @@ def viterbi(emissions, mask, transitions, start, end, allowed=None, allowed_star
     `allowed` `(tags, tags)` and `allowed_start` `(tags,)`: 1 where a transition (a
     first tag) is allowed; forbidden ones get `FORBIDDEN` added.
     """
-    emissions = ops.convert_to_tensor(emissions, "float32")
+    emissions = ops.cast(emissions, "float32")
     mask = ops.cast(mask, "bool")
     if allowed is not None:
         transitions = transitions + (1.0 - ops.cast(allowed, "float32")) * FORBIDDEN
