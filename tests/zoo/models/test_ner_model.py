@@ -140,3 +140,30 @@ def test_predict_on_a_model_directory_runs_keras(tiny_bundle):
     result = CliRunner().invoke(app, ["predict", str(bundle.parent / "model"), "--json", *texts])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == model.predict(texts)
+
+
+def test_verify_compares_the_decoded_paths(tiny_bundle, tmp_path):
+    import shutil
+
+    from export import verify
+    from tests.trust_helpers import edit_manifest
+
+    model, _, bundle = tiny_bundle
+    report = verify(bundle, model=model, latency=False)
+    paths = [c for c in report.checks if c.output == "decoded_tags"]
+    assert report.ok and paths and all(c.ok for c in paths), report.table()
+    # transitions that differ from the Keras CRF's: emission scores still agree, paths not
+    copy = tmp_path / "bundle"
+    shutil.copytree(bundle, copy)
+    k = len(model.preprocessor.tags)
+    rng = np.random.default_rng(0)
+
+    def scramble(manifest):
+        manifest["preprocessing"]["decoder"]["transitions"] = rng.normal(
+            scale=50.0, size=(k, k)
+        ).tolist()
+
+    edit_manifest(copy, scramble)
+    report = verify(copy, model=model, latency=False)
+    assert all(c.ok for c in report.checks if c.output != "decoded_tags")
+    assert not all(c.ok for c in report.checks if c.output == "decoded_tags")
