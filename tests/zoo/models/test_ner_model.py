@@ -167,3 +167,20 @@ def test_verify_compares_the_decoded_paths(tiny_bundle, tmp_path):
     report = verify(copy, model=model, latency=False)
     assert all(c.ok for c in report.checks if c.output != "decoded_tags")
     assert not all(c.ok for c in report.checks if c.output == "decoded_tags")
+
+
+@pytest.mark.slow
+def test_hypermodel_objective_is_validation_entity_f1():
+    import keras_tuner
+
+    import tuning
+
+    model = zoo.create_model("ner-bilstm")
+    train, _ = model.default_data()
+    fixed = {k: v for k, v in TINY_FAST.items() if k != "epochs"}
+    hm = tuning.hypermodel_for("ner-bilstm", data=train.subset(np.arange(96)), fixed=fixed)
+    assert (hm.objective.name, hm.objective.direction) == ("val_f1", "max")
+    hp = keras_tuner.HyperParameters()
+    network = hm.build(hp)
+    metrics = hm.fit(hp, network, epochs=1)
+    assert 0.0 <= metrics["val_f1"] <= 1.0 and np.isfinite(metrics["loss"])
