@@ -36,6 +36,7 @@ SETTINGS = {
     "batch_size": 32,
     "epochs": 100,
     "patience": 6,
+    "step_backend": "auto",
 }
 
 

@@ -56,7 +56,8 @@ def tiny_bundle(tmp_path_factory):
 
     model = zoo.create_model("ner-bilstm-crf", **TINY_FAST)
     train, test = model.default_data()
-    model.fit(train.subset(np.arange(96)), verbose=0)
+    one_shape = [i for i, s in enumerate(train.sentences) if 8 < len(s) <= 16][:96]
+    model.fit(train.subset(one_shape), verbose=0)  # one padded length: one traced step
     root = tmp_path_factory.mktemp("ner")
     model.save(root / "model")
     bundle = to_onnx(root / "model", root / "bundle")

@@ -27,8 +27,8 @@ def small(data, task):
     """A slice of the default data that keeps each task's structure."""
     if task == "sentiment":
         return data.subset(np.arange(min(len(data), 256)))
-    if task == "ner":
-        return data.subset(np.arange(96))
+    if task == "ner":  # one padded length (9-16 words): one trace of the training step
+        return data.subset([i for i, s in enumerate(data.sentences) if 8 < len(s) <= 16][:96])
     return data
 
 

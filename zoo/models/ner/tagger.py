@@ -60,7 +60,7 @@ class EntityTagger(ZooModel):
         "unk_replace": 0.3,
         "learning_rate": 3e-3,
         "batch_size": 32,
-        "epochs": 3,
+        "epochs": 2,
         "patience": 2,
         "val_fraction": 0.1,
         "crf": True,
