@@ -166,6 +166,7 @@ def to_onnx(
     import zoo
     from export.convert import DEFAULT_OPSET, keras_to_onnx
     from export.families import graphs_for
+    from export.precision import float32_compute
 
     source = None
     if not isinstance(model, zoo.ZooModel):
@@ -176,14 +177,14 @@ def to_onnx(
     out = Path(out_dir)
     _check_destination(out, overwrite)
     opset = opset or DEFAULT_OPSET
-    specs = graphs_for(model, streaming=streaming, samples=samples)
     staging = _staging(out)
     try:
         graphs = {}
-        for spec in specs:
-            converted = keras_to_onnx(spec.network, spec.inputs, spec.outputs, opset)
-            props = {"lstm_zoo.model": model.name, "lstm_zoo.task": model.task}
-            graphs[spec.name] = _graph_entry(spec, converted, staging, opset, props)
+        with float32_compute(model):  # a mixed-precision model exports as float32
+            for spec in graphs_for(model, streaming=streaming, samples=samples):
+                converted = keras_to_onnx(spec.network, spec.inputs, spec.outputs, opset)
+                props = {"lstm_zoo.model": model.name, "lstm_zoo.task": model.task}
+                graphs[spec.name] = _graph_entry(spec, converted, staging, opset, props)
         manifest = {
             "format": BUNDLE_FORMAT,
             "format_version": BUNDLE_VERSION,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -262,6 +263,7 @@ def verify(
     ~6e-6 measured) exceeds an absolute 1e-5.
     """
     from export.families import graphs_for
+    from export.precision import float32_compute
     from export.runtime.graph import InputError
     from zoo.models.loading import model_from_state
 
@@ -296,37 +298,42 @@ def verify(
             "outputs only, no Keras latency"
         )
     rng = np.random.default_rng(seed)
-    specs = {}
-    if keras_model is not None:
-        specs = {s.name: s for s in graphs_for(keras_model, manifest["streaming"], samples=False)}
-        for name, spec in specs.items():
-            if name not in graphs:
-                continue
-            entry = manifest["graphs"][name]
-            feed_sets = [("fresh random", spec.random_feeds(4, rng))]
-            if entry["real_samples"]:
-                inputs, _ = read_test_set(bundle, manifest, name, 0)
-                names = [i["name"] for i in entry["inputs"]]
-                feed_sets.append(
-                    ("real samples, live Keras", dict(zip(names, inputs, strict=True)))
-                )
-            for label, feeds in feed_sets:
-                expected = spec.keras_outputs(feeds)
-                actual = graphs[name].run(feeds)
-                for out_name, e, a in zip(spec.outputs, expected, actual, strict=True):
-                    err, rel, ok = compare(e, a, atol, rtol)
-                    report.checks.append(OutputCheck(name, out_name, label, err, rel, ok))
-    if latency:
-        for name, graph in graphs.items():
-            spec = specs.get(name)
-            for batch in batch_sizes:
-                if spec is not None:
-                    feeds = spec.random_feeds(batch, rng)
-                else:
-                    feeds = _feeds_from_manifest(manifest["graphs"][name], batch, rng)
-                onnx_ms = median_ms(lambda: graph.run(feeds), repeats)  # noqa: B023
-                keras_ms = None if spec is None else _keras_ms(spec, feeds, repeats)
-                report.latency.append(Latency(name, batch, onnx_ms, keras_ms))
+    # A mixed-precision model is compared as it was exported: computing in float32.
+    keras_side = float32_compute(keras_model) if keras_model is not None else nullcontext()
+    with keras_side:
+        specs = {}
+        if keras_model is not None:
+            specs = {
+                s.name: s for s in graphs_for(keras_model, manifest["streaming"], samples=False)
+            }
+            for name, spec in specs.items():
+                if name not in graphs:
+                    continue
+                entry = manifest["graphs"][name]
+                feed_sets = [("fresh random", spec.random_feeds(4, rng))]
+                if entry["real_samples"]:
+                    inputs, _ = read_test_set(bundle, manifest, name, 0)
+                    names = [i["name"] for i in entry["inputs"]]
+                    feed_sets.append(
+                        ("real samples, live Keras", dict(zip(names, inputs, strict=True)))
+                    )
+                for label, feeds in feed_sets:
+                    expected = spec.keras_outputs(feeds)
+                    actual = graphs[name].run(feeds)
+                    for out_name, e, a in zip(spec.outputs, expected, actual, strict=True):
+                        err, rel, ok = compare(e, a, atol, rtol)
+                        report.checks.append(OutputCheck(name, out_name, label, err, rel, ok))
+        if latency:
+            for name, graph in graphs.items():
+                spec = specs.get(name)
+                for batch in batch_sizes:
+                    if spec is not None:
+                        feeds = spec.random_feeds(batch, rng)
+                    else:
+                        feeds = _feeds_from_manifest(manifest["graphs"][name], batch, rng)
+                    onnx_ms = median_ms(lambda: graph.run(feeds), repeats)  # noqa: B023
+                    keras_ms = None if spec is None else _keras_ms(spec, feeds, repeats)
+                    report.latency.append(Latency(name, batch, onnx_ms, keras_ms))
     return report
 
 
