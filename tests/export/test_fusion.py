@@ -131,3 +131,54 @@ def test_unsupported_activation_falls_back_to_a_loop(rng):
     assert graph.op_counts().get("LSTM", 0) == 0
     assert "softsign" in next(iter(graph.unfused_layers.values()))
     assert max_abs_diff(expected, actual) <= 1e-5
+
+
+def _without_input_forget(model: onnx.ModelProto) -> onnx.ModelProto:
+    stripped = onnx.ModelProto()
+    stripped.CopyFrom(model)
+    for node in stripped.graph.node:
+        kept = [a for a in node.attribute if a.name != "input_forget"]
+        del node.attribute[:]
+        node.attribute.extend(kept)
+    return stripped
+
+
+@pytest.mark.parametrize("masked", [False, True], ids=["dense", "masked"])
+@pytest.mark.parametrize("gate", ["sigmoid", "hard_sigmoid"])
+def test_cifg_graph_is_exact_without_input_forget(gate, masked, rng):
+    """The forget slice is the negated input slice (σ(-z) = 1 - σ(z)), so the graph
+    computes CIFG with the `input_forget` attribute removed: in onnxruntime and in
+    onnx's reference evaluator, which ignores the attribute."""
+    from onnx.reference import ReferenceEvaluator
+
+    def build(inputs):
+        x = keras.layers.Masking()(inputs) if masked else inputs
+        return zl.CIFGLSTM(5, return_sequences=True, recurrent_activation=gate)(x)
+
+    x = _inputs(rng, masked)
+    graph, expected, actual = _convert(build, x, rng)
+    assert max_abs_diff(expected, actual) <= 1e-5
+    (lstm,) = [n for n in graph.model.graph.node if n.op_type == "LSTM"]
+    assert onnx.helper.get_attribute_value(
+        next(a for a in lstm.attribute if a.name == "input_forget")
+    ) == 1
+    W = onnx.numpy_helper.to_array(
+        next(t for t in graph.model.graph.initializer if t.name == lstm.input[1])
+    )[0]
+    np.testing.assert_array_equal(W[10:15], -W[0:5])  # ONNX order i, o, f, c
+    stripped = _without_input_forget(graph.model)
+    assert not any(a.name == "input_forget" for n in stripped.graph.node for a in n.attribute)
+    assert max_abs_diff(expected, run_onnx(stripped, {"x": x})) <= 1e-5
+    if not masked and gate == "sigmoid":
+        # the reference evaluator's LSTM reads neither sequence_lens nor activations
+        reference = ReferenceEvaluator(stripped).run(None, {"x": x})
+        assert max_abs_diff(expected, reference) <= 1e-5
+
+
+def test_cifg_with_an_asymmetric_gate_activation_keeps_a_loop(rng):
+    graph, expected, actual = _convert(
+        lambda x: zl.CIFGLSTM(5, recurrent_activation="relu")(x), _inputs(rng, False), rng
+    )
+    assert graph.op_counts().get("LSTM", 0) == 0
+    assert "input_forget" in next(iter(graph.unfused_layers.values()))
+    assert max_abs_diff(expected, actual) <= 1e-5
