@@ -95,6 +95,9 @@ def onnx_weights(cell) -> LSTMWeights:
     gates = facts.gate_order
     kernel = np.asarray(cell.kernel, dtype=np.float32)
     recurrent = np.asarray(cell.recurrent_kernel, dtype=np.float32)
+    if facts.projection is not None:  # r U = h (P U): see export.fusion.projection
+        projection = np.asarray(getattr(cell, facts.projection), dtype=np.float64)
+        recurrent = (projection @ recurrent.astype(np.float64)).astype(np.float32)
     bias = (
         np.asarray(cell.bias, dtype=np.float32)
         if cell.bias is not None

@@ -16,7 +16,12 @@ from onnx_helpers import max_abs_diff, run_onnx
 import zoo.layers as zl
 from export.convert import InputSpec, keras_to_onnx
 
-FUSABLE = {"lstm": zl.LSTM, "peephole": zl.PeepholeLSTM, "cifg": zl.CIFGLSTM}
+FUSABLE = {
+    "lstm": zl.LSTM,
+    "peephole": zl.PeepholeLSTM,
+    "cifg": zl.CIFGLSTM,
+    "projection": lambda units, **kw: zl.ProjectionLSTM(units, projection_units=3, **kw),
+}
 OPTIONS = {
     "last": {},
     "sequences": {"return_sequences": True},
@@ -109,13 +114,40 @@ def test_embedding_mask_bilstm_classifier_fuses_every_layer(rng):
     assert max_abs_diff([model(ids)], run_onnx(graph.model, {"tokens": ids})) <= 1e-5
 
 
-@pytest.mark.parametrize("kind", ["layer_norm", "projection"])
+@pytest.mark.parametrize("masked", [False, True], ids=["dense", "masked"])
+@pytest.mark.parametrize("bidirectional", [False, True], ids=["forward", "bidirectional"])
+def test_projection_lstm_from_given_states_is_one_node(bidirectional, masked, rng):
+    """A given initial state r0 is lifted to h0 = r0 P+ (exact for a full-rank P):
+    the node starts from it, and the final states come back projected."""
+    x = _inputs(rng, masked)
+    inputs = keras.Input((None, 3))
+    states = [keras.Input((n,)) for n in (3, 5) * (2 if bidirectional else 1)]
+    layer = zl.ProjectionLSTM(5, projection_units=3, return_sequences=True, return_state=True)
+    if bidirectional:
+        layer = keras.layers.Bidirectional(layer)
+    seq = keras.layers.Masking()(inputs) if masked else inputs
+    outputs = layer(seq, initial_state=states)
+    model = keras.Model([inputs, *states], list(outputs))
+    for weight in model.weights:
+        weight.assign(rng.normal(scale=0.5, size=weight.shape).astype("float32"))
+    feeds = {"x": x}
+    feeds.update(
+        {f"s{i}": rng.normal(size=(4, s.shape[1])).astype("float32") for i, s in enumerate(states)}
+    )
+    expected = [np.asarray(t) for t in model(list(feeds.values()))]
+    specs = [InputSpec("x", (None, None, 3))] + [
+        InputSpec(f"s{i}", (None, s.shape[1])) for i, s in enumerate(states)
+    ]
+    graph = keras_to_onnx(model, specs, [f"out{i}" for i in range(len(expected))])
+    assert graph.op_counts().get("LSTM") == 1 and graph.op_counts().get("Loop", 0) == 0
+    assert max_abs_diff(expected, run_onnx(graph.model, feeds)) <= 1e-5
+
+
+@pytest.mark.parametrize("kind", ["layer_norm"])
 def test_unfusable_layers_keep_a_loop_with_parity(kind, rng):
     def build(inputs):
         x = keras.layers.Masking()(inputs)
-        if kind == "layer_norm":
-            return zl.LayerNormLSTM(5, return_sequences=True)(x)
-        return zl.ProjectionLSTM(5, projection_units=3, return_sequences=True)(x)
+        return zl.LayerNormLSTM(5, return_sequences=True)(x)
 
     graph, expected, actual = _convert(build, _inputs(rng, True), rng)
     counts = graph.op_counts()
@@ -159,9 +191,10 @@ def test_cifg_graph_is_exact_without_input_forget(gate, masked, rng):
     graph, expected, actual = _convert(build, x, rng)
     assert max_abs_diff(expected, actual) <= 1e-5
     (lstm,) = [n for n in graph.model.graph.node if n.op_type == "LSTM"]
-    assert onnx.helper.get_attribute_value(
-        next(a for a in lstm.attribute if a.name == "input_forget")
-    ) == 1
+    assert (
+        onnx.helper.get_attribute_value(next(a for a in lstm.attribute if a.name == "input_forget"))
+        == 1
+    )
     W = onnx.numpy_helper.to_array(
         next(t for t in graph.model.graph.initializer if t.name == lstm.input[1])
     )[0]

@@ -34,12 +34,18 @@ class OnnxLSTMFacts:
             (the operator's `input_forget=1`).
         activations: the cell attributes holding the operator's three
             activations f (gates), g (candidate) and h (cell output).
+        projection: the cell attribute holding a recurrent projection `P`
+            `(units, p)` (LSTMP: the output and recurrent state are `r = h P`),
+            or None. With `z = x W + r U = x W + h (P U)`, the operator runs on
+            `h` with the recurrent kernel `P U`, and the export projects its
+            outputs with `P` (`export.fusion.projection`).
     """
 
     gate_order: str = "ifco"
     peepholes: tuple[str, str, str] | None = None
     input_forget: bool = False
     activations: tuple[str, str, str] = ("recurrent_activation", "activation", "activation")
+    projection: str | None = None
 
     def __post_init__(self) -> None:
         if sorted(self.gate_order) != sorted(set(self.gate_order)) or not set(
@@ -55,7 +61,12 @@ class OnnxLSTMFacts:
     def is_plain_lstm(self) -> bool:
         """Whether these are the equations of a plain LSTM in Keras layout
         (the equations of cuDNN's LSTM, given tanh and sigmoid)."""
-        return self.gate_order == "ifco" and self.peepholes is None and not self.input_forget
+        return (
+            self.gate_order == "ifco"
+            and self.peepholes is None
+            and not self.input_forget
+            and self.projection is None
+        )
 
 
 def declared_onnx_facts(cell) -> OnnxLSTMFacts | None:
