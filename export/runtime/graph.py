@@ -64,14 +64,21 @@ class OnnxGraph:
             ) from None
 
     @classmethod
-    def from_bundle(cls, bundle: str | Path, manifest: dict[str, Any], name: str) -> OnnxGraph:
+    def from_bundle(
+        cls, bundle: str | Path, manifest: dict[str, Any], name: str, original: bool = False
+    ) -> OnnxGraph:
         """Graph `name` of a bundle whose manifest `read_manifest` returned: its
         bytes checked against the manifest's digest, then its metadata, input
-        and output names compared with the manifest (`check_identity`)."""
+        and output names compared with the manifest (`check_identity`).
+        `original`: an int8 bundle's float original of the graph instead."""
         bundle = Path(bundle)
         entry = manifest["graphs"][name]
-        data = read_bundle_file(bundle, manifest, entry["file"], f"graphs.{name}.file")
-        graph = cls(bundle / entry["file"], entry, name, data=data)
+        file, field = entry["file"], f"graphs.{name}.file"
+        if original:
+            file = manifest["quantization"]["float_graphs"][name]["file"]
+            field = f"quantization.float_graphs.{name}.file"
+        data = read_bundle_file(bundle, manifest, file, field)
+        graph = cls(bundle / file, entry, name, data=data)
         graph.check_identity(manifest["name"], manifest["task"])
         return graph
 
