@@ -164,8 +164,8 @@ def check_quantized(
         for batch, inputs in (feeds or {}).get(name, {}).items():
             ms = _alternating_ms(
                 {
-                    "float": lambda i=inputs: floats[name].run(i),  # noqa: B023
-                    "int8": lambda i=inputs: graph.run(i),
+                    "float": lambda i=inputs, g=floats[name]: g.run(i),
+                    "int8": lambda i=inputs, g=graph: g.run(i),
                 },
                 repeats,
             )
