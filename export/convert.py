@@ -111,6 +111,9 @@ def keras_to_onnx(
             opset=opset or DEFAULT_OPSET,
             custom_op_handlers=handlers,
         )
+    from export.fusion.onnx_loop import expand_lean_loops
+
+    expand_lean_loops(model)
     left = [n.name for n in model.graph.node if n.op_type in PLACEHOLDER_OPS]
     if left:
         raise RuntimeError(f"fused LSTM placeholders were not converted: {left}")

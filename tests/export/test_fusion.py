@@ -143,17 +143,51 @@ def test_projection_lstm_from_given_states_is_one_node(bidirectional, masked, rn
     assert max_abs_diff(expected, run_onnx(graph.model, feeds)) <= 1e-5
 
 
-@pytest.mark.parametrize("kind", ["layer_norm"])
-def test_unfusable_layers_keep_a_loop_with_parity(kind, rng):
-    def build(inputs):
-        x = keras.layers.Masking()(inputs)
-        return zl.LayerNormLSTM(5, return_sequences=True)(x)
+@pytest.mark.parametrize("masked", [False, True], ids=["dense", "masked"])
+@pytest.mark.parametrize("option", list(OPTIONS) + ["zeros"])
+def test_layer_norm_lstm_is_a_lean_loop_with_parity(option, masked, rng):
+    """The input part is one MatMul before the loop; the body is the step only."""
+    options = {"return_sequences": True, "zero_output_for_mask": True}
+    options = options if option == "zeros" else OPTIONS[option]
 
-    graph, expected, actual = _convert(build, _inputs(rng, True), rng)
+    def build(inputs):
+        x = keras.layers.Masking()(inputs) if masked else inputs
+        return zl.LayerNormLSTM(5, **options)(x)
+
+    graph, expected, actual = _convert(build, _inputs(rng, masked), rng)
     counts = graph.op_counts()
     assert counts.get("LSTM", 0) == 0 and counts.get("Loop") == 1
     assert "no ONNX LSTM equivalent" in next(iter(graph.unfused_layers.values()))
+    (loop,) = [n for n in graph.model.graph.node if n.op_type == "Loop"]
+    body = [n.op_type for n in loop.attribute[0].g.node]
+    assert body.count("MatMul") == 1 and body.count("LayerNormalization") == 2
+    assert len(body) <= (23 if masked else 17), body
     assert max_abs_diff(expected, actual) <= 1e-5
+
+
+def test_layer_norm_lstm_from_given_states_in_a_stack(rng):
+    x = _inputs(rng, True)
+    inputs, h0, c0 = keras.Input((None, 3)), keras.Input((4,)), keras.Input((4,))
+    seq = keras.layers.Masking()(inputs)
+    y, h, c = zl.LayerNormLSTM(4, return_sequences=True, return_state=True)(
+        seq, initial_state=[h0, c0]
+    )
+    y = zl.LayerNormLSTM(3, go_backwards=True)(y)
+    model = keras.Model([inputs, h0, c0], [y, h, c])
+    for weight in model.weights:
+        weight.assign(rng.normal(scale=0.5, size=weight.shape).astype("float32"))
+    feeds = {"x": x, "h0": rng.normal(size=(4, 4)).astype("float32")}
+    feeds["c0"] = rng.normal(size=(4, 4)).astype("float32")
+    expected = [np.asarray(t) for t in model(list(feeds.values()))]
+    specs = [
+        InputSpec("x", (None, None, 3)),
+        InputSpec("h0", (None, 4)),
+        InputSpec("c0", (None, 4)),
+    ]
+    graph = keras_to_onnx(model, specs, ["out0", "out1", "out2"])
+    onnx.checker.check_model(graph.model, full_check=True)
+    assert graph.op_counts().get("Loop") == 2
+    assert max_abs_diff(expected, run_onnx(graph.model, feeds)) <= 1e-5
 
 
 def test_unsupported_activation_falls_back_to_a_loop(rng):
