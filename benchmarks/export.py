@@ -6,16 +6,21 @@ one process (onnxruntime and TensorFlow both on all cores):
 
 1. per layer, a one-layer model (B x T=100 x D=64 -> LSTM H=128 -> Dense):
    onnxruntime and `tf.function` latency at batch 1 and 32; each zoo layer
-   exported fused (one `LSTM` node) and with its loop kept (`Loop`), and the
-   stock `keras.layers.LSTM` as tf2onnx exports it;
+   as exported (one `LSTM` node; `LayerNormLSTM` a lean `Loop`) and with
+   fusion off (tf2onnx's `Loop` of the traced loop), and the stock
+   `keras.layers.LSTM` as tf2onnx exports it; `vs zoo LSTM` is the batch-1
+   latency over the fused zoo LSTM's;
 2. per zoo model (default hyperparameters, one epoch on the embedded data):
    the bundle's graphs in onnxruntime against TensorFlow at batch 1 and 32;
+   and the int8 bundle (`--quantize int8`) against the float graphs: size,
+   latency and the family's task metric on the embedded test split;
 3. GFLOP/s of the fused zoo LSTM at batch 64 (2 * T * B * 4H * (D + H)
    flops per call) against float32 GEMM at 1024^3 (numpy, and onnxruntime's
    own MatMul; the faster is the machine's rate) measured in the same run.
 
-    python benchmarks/export.py               # about 5 minutes here
+    python benchmarks/export.py               # about 10 minutes here
     python benchmarks/export.py --skip-models # layers and GFLOP/s only
+    python benchmarks/export.py --only-layers "LayerNorm,Projection,zoo LSTM"
 """
 
 from __future__ import annotations
@@ -77,15 +82,19 @@ def ort_ms(sess, feeds, repeats):
     return median_ms(lambda: sess.run(None, feeds), repeats)
 
 
-def layer_rows(repeats: int) -> tuple[list[dict], dict]:
+def layer_rows(repeats: int, only: str | None = None) -> tuple[list[dict], dict]:
     layers = {
         "keras.layers.LSTM (tf2onnx)": (lambda: keras.layers.LSTM(H), False),
         "zoo LSTM": (lambda: zl.LSTM(H), True),
         "zoo PeepholeLSTM": (lambda: zl.PeepholeLSTM(H), True),
         "zoo CIFGLSTM": (lambda: zl.CIFGLSTM(H), True),
-        "zoo LayerNormLSTM": (lambda: zl.LayerNormLSTM(H), False),
-        "zoo ProjectionLSTM (P=64)": (lambda: zl.ProjectionLSTM(H, projection_units=64), False),
+        "zoo LayerNormLSTM": (lambda: zl.LayerNormLSTM(H), True),
+        "zoo ProjectionLSTM (P=64)": (lambda: zl.ProjectionLSTM(H, projection_units=64), True),
     }
+    if only:
+        keys = [k.strip() for k in only.split(",")]
+        keep = {"keras.layers.LSTM (tf2onnx)", "zoo LSTM"}
+        layers = {n: v for n, v in layers.items() if n in keep or any(k in n for k in keys)}
     rows, sessions = [], {}
     spec = [InputSpec("x", (None, None, D))]
     for name, (factory, fusable) in layers.items():
@@ -110,8 +119,12 @@ def layer_rows(repeats: int) -> tuple[list[dict], dict]:
                 row[f"tf/ort B={batch}"] = f"{tf_time / onnx_ms:.1f}x"
             rows.append(row)
     stock = float(rows[0]["ort ms B=1"])
+    fused = next(float(r["ort ms B=1"]) for r in rows if r["layer"] == "zoo LSTM")
     for row in rows:
+        if row["layer"] != "keras.layers.LSTM (tf2onnx)" and row["nodes"] == "LSTM 0, Loop 1":
+            row["export"] = "lean Loop" if row["export"] == "fused" else "tf2onnx Loop"
         row["vs stock export B=1"] = f"{float(row['ort ms B=1']) / stock:.2f}x"
+        row["vs zoo LSTM B=1"] = f"{float(row['ort ms B=1']) / fused:.2f}x"
     return rows, sessions
 
 
@@ -169,10 +182,10 @@ def _matmul_model():
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
 
 
-def model_rows(repeats: int) -> list[dict]:
+def model_rows(repeats: int) -> tuple[list[dict], list[dict]]:
     from export import to_onnx, verify
 
-    rows = []
+    rows, int8_rows = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for name in zoo.list_models():
             model = zoo.create_model(name, epochs=1)
@@ -180,6 +193,8 @@ def model_rows(repeats: int) -> list[dict]:
             model.fit(train, verbose=0)
             bundle = to_onnx(model, Path(tmp) / name)
             report = verify(bundle, model=model, repeats=repeats)
+            int8 = to_onnx(model, Path(tmp) / f"{name}-int8", quantize="int8")
+            int8_rows += quantized_rows(name, verify(int8, model=model, repeats=repeats))
             for lat in report.latency:
                 rows.append(
                     {
@@ -193,6 +208,30 @@ def model_rows(repeats: int) -> list[dict]:
                         "max abs err": f"{max(c.max_abs for c in report.checks if c.graph == lat.graph):.1e}",
                     }
                 )
+    return rows, int8_rows
+
+
+def quantized_rows(name: str, report) -> list[dict]:
+    """One row per graph of an int8 bundle: size, latency ratio, the task metric."""
+    q = report.quantized
+    rows = []
+    for g in q.graphs:
+        row = {
+            "model": name,
+            "graph": g.graph,
+            "float KB": f"{g.float_bytes / 1024:.1f}",
+            "int8 KB": f"{g.int8_bytes / 1024:.1f}",
+            "size": f"{g.size_ratio:.2f}x",
+        }
+        for batch in sorted(g.float_ms):
+            row[f"int8/float ms B={batch}"] = (
+                f"{g.int8_ms[batch]:.3f}/{g.float_ms[batch]:.3f} ({g.latency_ratio(batch):.2f}x)"
+            )
+        if q.int8_metric is not None:
+            f, i = q.float_metric, q.int8_metric
+            row["metric float -> int8"] = f"{f.name} {f.value:.4f} -> {i.value:.4f}"
+        row["verify"] = "PASS" if report.ok else "FAIL"
+        rows.append(row)
     return rows
 
 
@@ -200,6 +239,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=50)
     parser.add_argument("--skip-models", action="store_true")
+    parser.add_argument("--skip-gflops", action="store_true")
+    parser.add_argument(
+        "--only-layers", default=None, help="comma-separated parts of layer names (and zoo LSTM)"
+    )
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     print(
@@ -207,17 +250,23 @@ def main() -> None:
         f"tensorflow {tf.__version__}, onnxruntime {ort.__version__}; medians of {args.repeats}"
     )
     start = time.perf_counter()
-    layers, sessions = layer_rows(args.repeats)
+    print(f"load average at start: {os.getloadavg()[0]:.1f}")
+    layers, sessions = layer_rows(args.repeats, args.only_layers)
     print_rows(f"Layers (T={T}, D={D}, H={H}): onnxruntime vs tf.function", layers)
-    rates = gflops_rows(sessions, args.repeats)
-    print_rows("Throughput at batch 64", rates)
-    models = [] if args.skip_models else model_rows(args.repeats)
+    rates = [] if args.skip_gflops else gflops_rows(sessions, args.repeats)
+    if rates:
+        print_rows("Throughput at batch 64", rates)
+    models, int8 = ([], []) if args.skip_models else model_rows(args.repeats)
     if models:
         print_rows("Zoo models (default hyperparameters): bundle graphs vs tf.function", models)
+        print_rows("int8 bundles against their float graphs (verify)", int8)
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
     print(f"\n({time.perf_counter() - start:.0f} s)")
     if args.json:
         args.json.write_text(
-            json.dumps({"layers": layers, "throughput": rates, "models": models}, indent=2)
+            json.dumps(
+                {"layers": layers, "throughput": rates, "models": models, "int8": int8}, indent=2
+            )
         )
 
 

@@ -138,3 +138,19 @@ def test_unknown_quantization_is_one_line_exit_2(int8_bundle, tmp_path):
     assert result.exit_code == 2, result.output
     assert "--quantize" in result.output and "int8" in result.output
     assert not (tmp_path / "b").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", zoo.list_models())
+def test_default_model_int8_bundle_passes_verify_at_a_third_of_the_size(name, tmp_path):
+    """Done-when of issue 19: every registered model, at its default hyperparameters
+    (one epoch on the embedded data), gives an int8 bundle that passes `verify` (task
+    metric within tolerance of the float graphs) with graphs at most 0.35x their float
+    size."""
+    model = zoo.create_model(name, epochs=1)
+    train, _ = model.default_data()
+    model.fit(train, verbose=0)
+    bundle = to_onnx(model, tmp_path / "bundle", quantize="int8")
+    report = verify(bundle, model=model, latency=False)
+    assert report.ok, report.table()
+    assert report.quantized.size_ratio <= 0.35, report.table()
