@@ -69,7 +69,14 @@ def layer_model(factory) -> keras.Model:
 
 
 def session(model_proto) -> ort.InferenceSession:
-    return ort.InferenceSession(model_proto.SerializeToString(), providers=["CPUExecutionProvider"])
+    """A session as the runtime makes it (`export.runtime.graph.session_options`)."""
+    from export.convert import op_counts
+    from export.runtime.graph import session_options
+
+    options = session_options(op_counts(model_proto).get("Loop", 0) > 0)
+    return ort.InferenceSession(
+        model_proto.SerializeToString(), options, providers=["CPUExecutionProvider"]
+    )
 
 
 def tf_ms(model, x, repeats):
