@@ -106,6 +106,7 @@ def layer_rows(repeats: int, only: str | None = None) -> tuple[list[dict], dict]
     spec = [InputSpec("x", (None, None, D))]
     for name, (factory, fusable) in layers.items():
         model = layer_model(factory)
+        sessions[(name, "keras")] = model
         variants = [("fused", True), ("Loop", False)] if fusable else [("as exported", True)]
         for label, fuse in variants:
             graph = keras_to_onnx(model, spec, ["y"], fuse=fuse)
@@ -133,6 +134,51 @@ def layer_rows(repeats: int, only: str | None = None) -> tuple[list[dict], dict]
         row["vs stock export B=1"] = f"{float(row['ort ms B=1']) / stock:.2f}x"
         row["vs zoo LSTM B=1"] = f"{float(row['ort ms B=1']) / fused:.2f}x"
     return rows, sessions
+
+
+def alternating_rows(sessions, repeats: int, rounds: int = 7) -> list[dict]:
+    """Batch-1 latency of the fused zoo LSTM, the two variants issue 19 is about
+    (as exported and with fusion off) and TensorFlow, timed in alternating blocks
+    (`rounds` of them, each warmed first) so that the load of a shared machine hits
+    every variant alike; medians and ratios."""
+    x = np.random.default_rng(1).normal(size=(1, T, D)).astype("float32")
+    value = tf.constant(x)
+    calls = {}
+    for name in ("zoo LSTM", "zoo LayerNormLSTM", "zoo ProjectionLSTM (P=64)"):
+        if (name, "keras") not in sessions:
+            continue
+        for label in ("fused", "Loop"):
+            sess = sessions[(name, label)]
+            calls[(name, label)] = lambda s=sess: s.run(None, {"x": x})
+        model = sessions[(name, "keras")]
+        call = tf.function(lambda v, m=model: m(v, training=False), autograph=False)
+        calls[(name, "tf")] = lambda c=call: c(value)
+    times: dict = {key: [] for key in calls}
+    for _ in range(rounds):
+        for key, call in calls.items():
+            for _ in range(3):
+                call()
+            for _ in range(max(1, repeats // rounds)):
+                start = time.perf_counter()
+                call()
+                times[key].append((time.perf_counter() - start) * 1e3)
+    ms = {key: float(np.median(t)) for key, t in times.items()}
+    fused = ms[("zoo LSTM", "fused")]
+    rows = []
+    for (name, label), value_ms in ms.items():
+        if label == "tf":
+            continue
+        rows.append(
+            {
+                "layer": name,
+                "export": {"fused": "as exported", "Loop": "fusion off (tf2onnx Loop)"}[label],
+                "ort ms B=1": f"{value_ms:.3f}",
+                "tf ms B=1": f"{ms[(name, 'tf')]:.3f}",
+                "tf/ort": f"{ms[(name, 'tf')] / value_ms:.1f}x",
+                "vs fused zoo LSTM": f"{value_ms / fused:.2f}x",
+            }
+        )
+    return rows
 
 
 def gflops_rows(sessions, repeats: int) -> list[dict]:
@@ -260,6 +306,8 @@ def main() -> None:
     print(f"load average at start: {os.getloadavg()[0]:.1f}")
     layers, sessions = layer_rows(args.repeats, args.only_layers)
     print_rows(f"Layers (T={T}, D={D}, H={H}): onnxruntime vs tf.function", layers)
+    alternating = alternating_rows(sessions, 4 * args.repeats)
+    print_rows("Batch 1 in alternating blocks (issue 19's variants)", alternating)
     rates = [] if args.skip_gflops else gflops_rows(sessions, args.repeats)
     if rates:
         print_rows("Throughput at batch 64", rates)
@@ -272,7 +320,14 @@ def main() -> None:
     if args.json:
         args.json.write_text(
             json.dumps(
-                {"layers": layers, "throughput": rates, "models": models, "int8": int8}, indent=2
+                {
+                    "layers": layers,
+                    "alternating": alternating,
+                    "throughput": rates,
+                    "models": models,
+                    "int8": int8,
+                },
+                indent=2,
             )
         )
 
