@@ -20,7 +20,6 @@ FUSABLE = {
     "lstm": zl.LSTM,
     "peephole": zl.PeepholeLSTM,
     "cifg": zl.CIFGLSTM,
-    "projection": lambda units, **kw: zl.ProjectionLSTM(units, projection_units=3, **kw),
 }
 OPTIONS = {
     "last": {},
@@ -114,8 +113,16 @@ def test_embedding_mask_bilstm_classifier_fuses_every_layer(rng):
     assert max_abs_diff([model(ids)], run_onnx(graph.model, {"tokens": ids})) <= 1e-5
 
 
-@pytest.mark.parametrize("masked", [False, True], ids=["dense", "masked"])
-@pytest.mark.parametrize("bidirectional", [False, True], ids=["forward", "bidirectional"])
+@pytest.mark.parametrize(
+    "bidirectional, masked",
+    [
+        (False, True),
+        (True, False),
+        pytest.param(False, False, marks=pytest.mark.slow),
+        pytest.param(True, True, marks=pytest.mark.slow),
+    ],
+    ids=["forward-masked", "bidirectional-dense", "forward-dense", "bidirectional-masked"],
+)
 def test_projection_lstm_from_given_states_is_one_node(bidirectional, masked, rng):
     """A given initial state r0 is lifted to h0 = r0 P+ (exact for a full-rank P):
     the node starts from it, and the final states come back projected."""
@@ -143,8 +150,17 @@ def test_projection_lstm_from_given_states_is_one_node(bidirectional, masked, rn
     assert max_abs_diff(expected, run_onnx(graph.model, feeds)) <= 1e-5
 
 
-@pytest.mark.parametrize("masked", [False, True], ids=["dense", "masked"])
-@pytest.mark.parametrize("option", list(OPTIONS) + ["zeros"])
+_FAST_LEAN = {("sequences", False), ("zeros", True), ("backwards", True), ("hard_sigmoid", False)}
+
+
+@pytest.mark.parametrize(
+    "option, masked",
+    [
+        pytest.param(o, m, marks=() if (o, m) in _FAST_LEAN else pytest.mark.slow)
+        for o in [*OPTIONS, "zeros"]
+        for m in (False, True)
+    ],
+)
 def test_layer_norm_lstm_is_a_lean_loop_with_parity(option, masked, rng):
     """The input part is one MatMul before the loop; the body is the step only."""
     options = {"return_sequences": True, "zero_output_for_mask": True}
@@ -209,8 +225,15 @@ def _without_input_forget(model: onnx.ModelProto) -> onnx.ModelProto:
     return stripped
 
 
-@pytest.mark.parametrize("masked", [False, True], ids=["dense", "masked"])
-@pytest.mark.parametrize("gate", ["sigmoid", "hard_sigmoid"])
+@pytest.mark.parametrize(
+    "gate, masked",
+    [
+        ("sigmoid", False),
+        ("sigmoid", True),
+        pytest.param("hard_sigmoid", False, marks=pytest.mark.slow),
+        pytest.param("hard_sigmoid", True, marks=pytest.mark.slow),
+    ],
+)
 def test_cifg_graph_is_exact_without_input_forget(gate, masked, rng):
     """The forget slice is the negated input slice (σ(-z) = 1 - σ(z)), so the graph
     computes CIFG with the `input_forget` attribute removed: in onnxruntime and in
@@ -242,6 +265,7 @@ def test_cifg_graph_is_exact_without_input_forget(gate, masked, rng):
         assert max_abs_diff(expected, reference) <= 1e-5
 
 
+@pytest.mark.slow
 def test_cifg_with_an_asymmetric_gate_activation_keeps_a_loop(rng):
     graph, expected, actual = _convert(
         lambda x: zl.CIFGLSTM(5, recurrent_activation="relu")(x), _inputs(rng, False), rng
