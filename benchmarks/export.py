@@ -6,16 +6,21 @@ one process (onnxruntime and TensorFlow both on all cores):
 
 1. per layer, a one-layer model (B x T=100 x D=64 -> LSTM H=128 -> Dense):
    onnxruntime and `tf.function` latency at batch 1 and 32; each zoo layer
-   exported fused (one `LSTM` node) and with its loop kept (`Loop`), and the
-   stock `keras.layers.LSTM` as tf2onnx exports it;
+   as exported (one `LSTM` node; `LayerNormLSTM` a lean `Loop`) and with
+   fusion off (tf2onnx's `Loop` of the traced loop), and the stock
+   `keras.layers.LSTM` as tf2onnx exports it; `vs zoo LSTM` is the batch-1
+   latency over the fused zoo LSTM's;
 2. per zoo model (default hyperparameters, one epoch on the embedded data):
    the bundle's graphs in onnxruntime against TensorFlow at batch 1 and 32;
+   and the int8 bundle (`--quantize int8`) against the float graphs: size,
+   latency and the family's task metric on the embedded test split;
 3. GFLOP/s of the fused zoo LSTM at batch 64 (2 * T * B * 4H * (D + H)
    flops per call) against float32 GEMM at 1024^3 (numpy, and onnxruntime's
    own MatMul; the faster is the machine's rate) measured in the same run.
 
-    python benchmarks/export.py               # about 5 minutes here
+    python benchmarks/export.py               # about 10 minutes here
     python benchmarks/export.py --skip-models # layers and GFLOP/s only
+    python benchmarks/export.py --only-layers "LayerNorm,Projection,zoo LSTM"
 """
 
 from __future__ import annotations
@@ -64,7 +69,14 @@ def layer_model(factory) -> keras.Model:
 
 
 def session(model_proto) -> ort.InferenceSession:
-    return ort.InferenceSession(model_proto.SerializeToString(), providers=["CPUExecutionProvider"])
+    """A session as the runtime makes it (`export.runtime.graph.session_options`)."""
+    from export.convert import op_counts
+    from export.runtime.graph import session_options
+
+    options = session_options(op_counts(model_proto).get("Loop", 0) > 0)
+    return ort.InferenceSession(
+        model_proto.SerializeToString(), options, providers=["CPUExecutionProvider"]
+    )
 
 
 def tf_ms(model, x, repeats):
@@ -77,19 +89,24 @@ def ort_ms(sess, feeds, repeats):
     return median_ms(lambda: sess.run(None, feeds), repeats)
 
 
-def layer_rows(repeats: int) -> tuple[list[dict], dict]:
+def layer_rows(repeats: int, only: str | None = None) -> tuple[list[dict], dict]:
     layers = {
         "keras.layers.LSTM (tf2onnx)": (lambda: keras.layers.LSTM(H), False),
         "zoo LSTM": (lambda: zl.LSTM(H), True),
         "zoo PeepholeLSTM": (lambda: zl.PeepholeLSTM(H), True),
         "zoo CIFGLSTM": (lambda: zl.CIFGLSTM(H), True),
-        "zoo LayerNormLSTM": (lambda: zl.LayerNormLSTM(H), False),
-        "zoo ProjectionLSTM (P=64)": (lambda: zl.ProjectionLSTM(H, projection_units=64), False),
+        "zoo LayerNormLSTM": (lambda: zl.LayerNormLSTM(H), True),
+        "zoo ProjectionLSTM (P=64)": (lambda: zl.ProjectionLSTM(H, projection_units=64), True),
     }
+    if only:
+        keys = [k.strip() for k in only.split(",")]
+        keep = {"keras.layers.LSTM (tf2onnx)", "zoo LSTM"}
+        layers = {n: v for n, v in layers.items() if n in keep or any(k in n for k in keys)}
     rows, sessions = [], {}
     spec = [InputSpec("x", (None, None, D))]
     for name, (factory, fusable) in layers.items():
         model = layer_model(factory)
+        sessions[(name, "keras")] = model
         variants = [("fused", True), ("Loop", False)] if fusable else [("as exported", True)]
         for label, fuse in variants:
             graph = keras_to_onnx(model, spec, ["y"], fuse=fuse)
@@ -110,9 +127,58 @@ def layer_rows(repeats: int) -> tuple[list[dict], dict]:
                 row[f"tf/ort B={batch}"] = f"{tf_time / onnx_ms:.1f}x"
             rows.append(row)
     stock = float(rows[0]["ort ms B=1"])
+    fused = next(float(r["ort ms B=1"]) for r in rows if r["layer"] == "zoo LSTM")
     for row in rows:
+        if row["layer"] != "keras.layers.LSTM (tf2onnx)" and row["nodes"] == "LSTM 0, Loop 1":
+            row["export"] = "lean Loop" if row["export"] == "fused" else "tf2onnx Loop"
         row["vs stock export B=1"] = f"{float(row['ort ms B=1']) / stock:.2f}x"
+        row["vs zoo LSTM B=1"] = f"{float(row['ort ms B=1']) / fused:.2f}x"
     return rows, sessions
+
+
+def alternating_rows(sessions, repeats: int, rounds: int = 7) -> list[dict]:
+    """Batch-1 latency of the fused zoo LSTM, the two variants issue 19 is about
+    (as exported and with fusion off) and TensorFlow, timed in alternating blocks
+    (`rounds` of them, each warmed first) so that the load of a shared machine hits
+    every variant alike; medians and ratios."""
+    x = np.random.default_rng(1).normal(size=(1, T, D)).astype("float32")
+    value = tf.constant(x)
+    calls = {}
+    for name in ("zoo LSTM", "zoo LayerNormLSTM", "zoo ProjectionLSTM (P=64)"):
+        if (name, "keras") not in sessions:
+            continue
+        for label in ("fused", "Loop"):
+            sess = sessions[(name, label)]
+            calls[(name, label)] = lambda s=sess: s.run(None, {"x": x})
+        model = sessions[(name, "keras")]
+        call = tf.function(lambda v, m=model: m(v, training=False), autograph=False)
+        calls[(name, "tf")] = lambda c=call: c(value)
+    times: dict = {key: [] for key in calls}
+    for _ in range(rounds):
+        for key, call in calls.items():
+            for _ in range(3):
+                call()
+            for _ in range(max(1, repeats // rounds)):
+                start = time.perf_counter()
+                call()
+                times[key].append((time.perf_counter() - start) * 1e3)
+    ms = {key: float(np.median(t)) for key, t in times.items()}
+    fused = ms[("zoo LSTM", "fused")]
+    rows = []
+    for (name, label), value_ms in ms.items():
+        if label == "tf":
+            continue
+        rows.append(
+            {
+                "layer": name,
+                "export": {"fused": "as exported", "Loop": "fusion off (tf2onnx Loop)"}[label],
+                "ort ms B=1": f"{value_ms:.3f}",
+                "tf ms B=1": f"{ms[(name, 'tf')]:.3f}",
+                "tf/ort": f"{ms[(name, 'tf')] / value_ms:.1f}x",
+                "vs fused zoo LSTM": f"{value_ms / fused:.2f}x",
+            }
+        )
+    return rows
 
 
 def gflops_rows(sessions, repeats: int) -> list[dict]:
@@ -169,10 +235,10 @@ def _matmul_model():
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
 
 
-def model_rows(repeats: int) -> list[dict]:
+def model_rows(repeats: int) -> tuple[list[dict], list[dict]]:
     from export import to_onnx, verify
 
-    rows = []
+    rows, int8_rows = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for name in zoo.list_models():
             model = zoo.create_model(name, epochs=1)
@@ -180,6 +246,8 @@ def model_rows(repeats: int) -> list[dict]:
             model.fit(train, verbose=0)
             bundle = to_onnx(model, Path(tmp) / name)
             report = verify(bundle, model=model, repeats=repeats)
+            int8 = to_onnx(model, Path(tmp) / f"{name}-int8", quantize="int8")
+            int8_rows += quantized_rows(name, verify(int8, model=model, repeats=repeats))
             for lat in report.latency:
                 rows.append(
                     {
@@ -193,6 +261,30 @@ def model_rows(repeats: int) -> list[dict]:
                         "max abs err": f"{max(c.max_abs for c in report.checks if c.graph == lat.graph):.1e}",
                     }
                 )
+    return rows, int8_rows
+
+
+def quantized_rows(name: str, report) -> list[dict]:
+    """One row per graph of an int8 bundle: size, latency ratio, the task metric."""
+    q = report.quantized
+    rows = []
+    for g in q.graphs:
+        row = {
+            "model": name,
+            "graph": g.graph,
+            "float KB": f"{g.float_bytes / 1024:.1f}",
+            "int8 KB": f"{g.int8_bytes / 1024:.1f}",
+            "size": f"{g.size_ratio:.2f}x",
+        }
+        for batch in sorted(g.float_ms):
+            row[f"int8/float ms B={batch}"] = (
+                f"{g.int8_ms[batch]:.3f}/{g.float_ms[batch]:.3f} ({g.latency_ratio(batch):.2f}x)"
+            )
+        if q.int8_metric is not None:
+            f, i = q.float_metric, q.int8_metric
+            row["metric float -> int8"] = f"{f.name} {f.value:.4f} -> {i.value:.4f}"
+        row["verify"] = "PASS" if report.ok else "FAIL"
+        rows.append(row)
     return rows
 
 
@@ -200,6 +292,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=50)
     parser.add_argument("--skip-models", action="store_true")
+    parser.add_argument("--skip-gflops", action="store_true")
+    parser.add_argument(
+        "--only-layers", default=None, help="comma-separated parts of layer names (and zoo LSTM)"
+    )
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     print(
@@ -207,17 +303,32 @@ def main() -> None:
         f"tensorflow {tf.__version__}, onnxruntime {ort.__version__}; medians of {args.repeats}"
     )
     start = time.perf_counter()
-    layers, sessions = layer_rows(args.repeats)
+    print(f"load average at start: {os.getloadavg()[0]:.1f}")
+    layers, sessions = layer_rows(args.repeats, args.only_layers)
     print_rows(f"Layers (T={T}, D={D}, H={H}): onnxruntime vs tf.function", layers)
-    rates = gflops_rows(sessions, args.repeats)
-    print_rows("Throughput at batch 64", rates)
-    models = [] if args.skip_models else model_rows(args.repeats)
+    alternating = alternating_rows(sessions, 4 * args.repeats)
+    print_rows("Batch 1 in alternating blocks (issue 19's variants)", alternating)
+    rates = [] if args.skip_gflops else gflops_rows(sessions, args.repeats)
+    if rates:
+        print_rows("Throughput at batch 64", rates)
+    models, int8 = ([], []) if args.skip_models else model_rows(args.repeats)
     if models:
         print_rows("Zoo models (default hyperparameters): bundle graphs vs tf.function", models)
+        print_rows("int8 bundles against their float graphs (verify)", int8)
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
     print(f"\n({time.perf_counter() - start:.0f} s)")
     if args.json:
         args.json.write_text(
-            json.dumps({"layers": layers, "throughput": rates, "models": models}, indent=2)
+            json.dumps(
+                {
+                    "layers": layers,
+                    "alternating": alternating,
+                    "throughput": rates,
+                    "models": models,
+                    "int8": int8,
+                },
+                indent=2,
+            )
         )
 
 

@@ -15,6 +15,10 @@ A bundle is a directory:
                                real samples, set 1 random; `input_<i>.pb` and
                                `output_<i>.pb` TensorProtos, Keras' outputs
 
+An int8 bundle (`export --quantize int8`) serves int8 `model.onnx` graphs and keeps
+each float original as `<graph>/model_float.onnx`, recorded (with its digest) in the
+manifest's `quantization`; the reference outputs are the float model's.
+
 Each `model.onnx` also carries a short summary in its `metadata_props`
 (`lstm_zoo.*` keys), which the runtime compares with the manifest.
 
@@ -138,11 +142,20 @@ def used_files(manifest: dict[str, Any]) -> dict[str, str]:
             ):
                 for position in range(count):
                     used[f"{base}/{prefix}_{position}.pb"] = f"graphs.{name}.test_data_sets"
+    for name, graph in float_graphs(manifest).items():
+        used[graph["file"]] = f"quantization.float_graphs.{name}.file"
     return used
 
 
+def float_graphs(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The float originals of an int8 bundle's graphs, by graph name (empty for a
+    float bundle)."""
+    quantization = manifest.get("quantization")
+    return dict(quantization["float_graphs"]) if quantization else {}
+
+
 def _missing(bundle: Path, relative: str, field: str) -> BundleIntegrityError:
-    if field.endswith(".file"):
+    if field.startswith("graphs.") and field.endswith(".file"):
         graph = field.split(".")[1]
         return BundleIntegrityError(f"{bundle}: graph {graph!r} file {relative} is missing")
     return BundleIntegrityError(f"{bundle}: file {relative} (field '{field}') is missing")
@@ -241,13 +254,20 @@ def _check_structure(path: Path, manifest: dict[str, Any]) -> None:
             f"{path}: field 'streaming' is {manifest['streaming']}, but the bundle "
             f"{'has no' if manifest['streaming'] else 'has a'} stream graph"
         )
-    for name, graph in graphs.items():
-        record = files.get(graph["file"])
-        if record is not None and record["sha256"] != graph["sha256"]:
-            raise BundleIntegrityError(
-                f"{path}: field 'graphs.{name}.sha256' does not match the digest of "
-                f"{graph['file']} in field 'files'"
-            )
+    originals = float_graphs(manifest)
+    if originals and set(originals) != set(graphs):
+        raise BundleIntegrityError(
+            f"{path}: field 'quantization.float_graphs' names {sorted(originals)}; the "
+            f"bundle's graphs are {sorted(graphs)}"
+        )
+    for field, entries in (("graphs", graphs), ("quantization.float_graphs", originals)):
+        for name, graph in entries.items():
+            record = files.get(graph["file"])
+            if record is not None and record["sha256"] != graph["sha256"]:
+                raise BundleIntegrityError(
+                    f"{path}: field '{field}.{name}.sha256' does not match the digest of "
+                    f"{graph['file']} in field 'files'"
+                )
 
 
 def read_manifest(bundle: str | Path, check_hashes: bool = True) -> dict[str, Any]:

@@ -84,9 +84,13 @@ def _replace(staging: Path, out: Path, overwrite: bool = True) -> None:
         raise BundleError(str(error)) from None
 
 
-def _graph_entry(spec, converted, staging: Path, opset: int, props: dict) -> dict[str, Any]:
+def _graph_entry(
+    spec, converted, staging: Path, opset: int, props: dict, quantize: str | None = None
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """`(manifest entry, float-graph record or None)` of one graph written to `staging`."""
     import onnx
 
+    from export.convert import lstm_nodes, op_counts
     from export.families.spec import InputDomain
 
     counts = converted.op_counts()
@@ -96,13 +100,24 @@ def _graph_entry(spec, converted, staging: Path, opset: int, props: dict) -> dic
             **props,
             "lstm_zoo.graph": spec.name,
             "lstm_zoo.format_version": str(BUNDLE_VERSION),
-            "lstm_zoo.lstm_nodes": str(counts.get("LSTM", 0)),
+            "lstm_zoo.lstm_nodes": str(lstm_nodes(counts)),
             "lstm_zoo.loop_nodes": str(counts.get("Loop", 0)),
         },
     )
     model = converted.model
     directory = staging / spec.name
     directory.mkdir()
+    float_record = None
+    if quantize:
+        from export.quantize import FLOAT_FILE, quantize_int8
+
+        onnx.save(model, directory / FLOAT_FILE)
+        float_record = {
+            "file": f"{spec.name}/{FLOAT_FILE}",
+            "sha256": sha256(directory / FLOAT_FILE),
+        }
+        model = quantize_int8(model)
+        counts = op_counts(model)
     onnx.save(model, directory / "model.onnx")
     names = [i.name for i in spec.inputs]
     sets = []
@@ -129,12 +144,12 @@ def _graph_entry(spec, converted, staging: Path, opset: int, props: dict) -> dic
         "sizes": dict(spec.sizes),
         "test_data_sets": len(sets),
         "real_samples": spec.real is not None,
-        "lstm_nodes": counts.get("LSTM", 0),
+        "lstm_nodes": lstm_nodes(counts),
         "loop_nodes": counts.get("Loop", 0),
         "fused_layers": converted.fused_layers,
         "unfused_layers": converted.unfused_layers,
         "opset": opset,
-    }
+    }, float_record
 
 
 def to_onnx(
@@ -144,6 +159,7 @@ def to_onnx(
     streaming: bool = False,
     samples: Any = None,
     overwrite: bool = True,
+    quantize: str | None = None,
 ) -> Path:
     """Exports a fitted zoo model (or a saved model directory) to a bundle.
 
@@ -158,6 +174,10 @@ def to_onnx(
         samples: raw inputs (texts, a series, sentences) for the real-sample
             reference data; default: the family's embedded test split.
         overwrite: replace an earlier bundle at `out_dir` (False: refuse it).
+        quantize: "int8": the graphs served are onnxruntime's dynamic int8
+            quantization of the float graphs, which the bundle keeps beside them
+            (`export.quantize`); the model's family must register a `task_metric`,
+            which `verify` holds the int8 graphs to.
 
     Returns:
         The bundle path. The bundle is built in a staging directory beside
@@ -166,6 +186,7 @@ def to_onnx(
     import zoo
     from export.convert import DEFAULT_OPSET, keras_to_onnx
     from export.families import graphs_for
+    from export.precision import float32_compute
 
     source = None
     if not isinstance(model, zoo.ZooModel):
@@ -173,17 +194,26 @@ def to_onnx(
         model = zoo.load_model(source)
     if model.network is None:
         raise ValueError(f"model {model.name!r} has not been fitted: nothing to export")
+    from export.quantize import check_mode
+
+    check_mode(quantize)
+    if quantize:
+        from zoo.family import family_for
+
+        family_for(model).resolve("task_metric")  # FamilyError: nothing to verify it with
     out = Path(out_dir)
     _check_destination(out, overwrite)
     opset = opset or DEFAULT_OPSET
-    specs = graphs_for(model, streaming=streaming, samples=samples)
     staging = _staging(out)
     try:
-        graphs = {}
-        for spec in specs:
-            converted = keras_to_onnx(spec.network, spec.inputs, spec.outputs, opset)
-            props = {"lstm_zoo.model": model.name, "lstm_zoo.task": model.task}
-            graphs[spec.name] = _graph_entry(spec, converted, staging, opset, props)
+        graphs, float_graphs = {}, {}
+        with float32_compute(model):  # a mixed-precision model exports as float32
+            for spec in graphs_for(model, streaming=streaming, samples=samples):
+                converted = keras_to_onnx(spec.network, spec.inputs, spec.outputs, opset)
+                props = {"lstm_zoo.model": model.name, "lstm_zoo.task": model.task}
+                graphs[spec.name], float_graphs[spec.name] = _graph_entry(
+                    spec, converted, staging, opset, props, quantize
+                )
         manifest = {
             "format": BUNDLE_FORMAT,
             "format_version": BUNDLE_VERSION,
@@ -199,6 +229,10 @@ def to_onnx(
             "versions": _versions(),
             "files": _digests(staging),
         }
+        if quantize:
+            from export.quantize import manifest_record
+
+            manifest["quantization"] = manifest_record(float_graphs)
         (staging / MANIFEST).write_text(sealed_text(manifest, default=_json_default))
         _replace(staging, out, overwrite)
     except BaseException:

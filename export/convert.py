@@ -36,6 +36,16 @@ class ConvertedGraph:
         return op_counts(self.model)
 
 
+#: Op types that are one fused recurrent layer: the ONNX operator and its int8 form
+#: (onnxruntime's `DynamicQuantizeLSTM`, see `export.quantize`).
+LSTM_OPS = ("LSTM", "DynamicQuantizeLSTM")
+
+
+def lstm_nodes(counts: dict[str, int]) -> int:
+    """The fused recurrent layers among node counts (`op_counts`)."""
+    return sum(counts.get(op, 0) for op in LSTM_OPS)
+
+
 def op_counts(model) -> dict[str, int]:
     """Node counts by op type, subgraphs (Loop/If/Scan bodies) included."""
     counts: dict[str, int] = {}
@@ -101,6 +111,9 @@ def keras_to_onnx(
             opset=opset or DEFAULT_OPSET,
             custom_op_handlers=handlers,
         )
+    from export.fusion.onnx_loop import expand_lean_loops
+
+    expand_lean_loops(model)
     left = [n.name for n in model.graph.node if n.op_type in PLACEHOLDER_OPS]
     if left:
         raise RuntimeError(f"fused LSTM placeholders were not converted: {left}")

@@ -80,6 +80,32 @@ _GRAPH = {
 }
 
 
+#: An int8 bundle's record of its quantization (`export.quantize`): the served
+#: `model.onnx` of each graph is int8; its float original is kept for `verify`.
+QUANTIZATION = {
+    "type": "object",
+    "required": ["dtype", "method", "weight_type", "op_types", "float_graphs"],
+    "additionalProperties": False,
+    "properties": {
+        "dtype": {"enum": ["int8"]},
+        "method": {"enum": ["onnxruntime.quantization.quantize_dynamic"]},
+        "weight_type": {"enum": ["QInt8"]},
+        "op_types": {**STRINGS, "maxItems": 16},
+        "float_graphs": {
+            "type": "object",
+            "minProperties": 1,
+            "propertyNames": GRAPH_NAME,
+            "additionalProperties": {
+                "type": "object",
+                "required": ["file", "sha256"],
+                "additionalProperties": False,
+                "properties": {"file": RELATIVE_PATH, "sha256": SHA256},
+            },
+        },
+    },
+}
+
+
 #: `zoo_bundle.json`, written by `export.to_onnx`. Keys not named here are
 #: allowed (and ignored); they are covered by the seal all the same.
 MANIFEST: dict[str, Any] = {
@@ -132,6 +158,7 @@ MANIFEST: dict[str, Any] = {
             },
         },
         "created": {"type": "string"},
+        "quantization": QUANTIZATION,
         "versions": {"type": "object", "additionalProperties": {"type": "string"}},
     },
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,13 +60,21 @@ class VerifyReport:
     nodes: dict[str, dict[str, int]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
+    quantized: Any = None  # export.quantized.QuantizedReport of an int8 bundle
+
     @property
     def ok(self) -> bool:
-        return all(v == "ok" for v in self.checker.values()) and all(c.ok for c in self.checks)
+        return (
+            all(v == "ok" for v in self.checker.values())
+            and all(c.ok for c in self.checks)
+            and (self.quantized is None or self.quantized.ok)
+        )
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["ok"] = self.ok
+        if self.quantized is not None:
+            out["quantized"] = self.quantized.as_dict()
         for row, lat in zip(out["latency"], self.latency, strict=True):
             row["speedup"] = lat.speedup
         return out
@@ -106,6 +115,8 @@ class VerifyReport:
                 lines.append(
                     f"{lat.graph:14s}{lat.batch:6d}{lat.onnxruntime_ms:16.3f}{keras_ms:>11s}{speed:>9s}"
                 )
+        if self.quantized is not None:
+            lines += self.quantized.lines()
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
 
@@ -169,7 +180,7 @@ def inspect_graph(
     """
     import onnx
 
-    from export.convert import op_counts
+    from export.convert import lstm_nodes, op_counts
     from export.runtime.graph import OnnxGraph
 
     entry = manifest["graphs"][name]
@@ -183,7 +194,7 @@ def inspect_graph(
         text = " ".join(str(error).split())[:300] or type(error).__name__
         problems.append(f"{bundle / entry['file']}: {text}")
         counts = {}
-    nodes = {"lstm": counts.get("LSTM", 0), "loop": counts.get("Loop", 0)}
+    nodes = {"lstm": lstm_nodes(counts), "loop": counts.get("Loop", 0)}
     claimed = {"lstm": entry["lstm_nodes"], "loop": entry["loop_nodes"]}
     if not problems and nodes != claimed:
         problems.append(
@@ -197,6 +208,31 @@ def inspect_graph(
         problems.append(str(error))
     verdict = "ok" if not problems else "failed: " + "; ".join(problems)
     return verdict, nodes, graph
+
+
+def inspect_original(
+    bundle: Path, manifest: dict[str, Any], name: str
+) -> tuple[str, dict[str, int], Any]:
+    """`(checker verdict, node counts, OnnxGraph or None)` of an int8 bundle's float
+    original of graph `name`."""
+    import onnx
+
+    from export.convert import lstm_nodes, op_counts
+    from export.runtime.graph import OnnxGraph
+
+    file = manifest["quantization"]["float_graphs"][name]["file"]
+    try:
+        data = read_bundle_file(bundle, manifest, file, f"quantization.float_graphs.{name}.file")
+        proto = onnx.load_model_from_string(data)
+        onnx.checker.check_model(proto, full_check=True)
+        counts = op_counts(proto)
+        nodes = {"lstm": lstm_nodes(counts), "loop": counts.get("Loop", 0)}
+        return "ok", nodes, OnnxGraph.from_bundle(bundle, manifest, name, original=True)
+    except BundleIntegrityError:
+        raise
+    except Exception as error:  # the checker, protobuf and onnxruntime raise several types
+        text = " ".join(str(error).split())[:300] or type(error).__name__
+        return f"failed: {bundle / file}: {text}", {}, None
 
 
 def median_ms(call, repeats: int) -> float:
@@ -245,6 +281,7 @@ def verify(
     repeats: int = 20,
     batch_sizes: tuple[int, ...] = (1, 32),
     seed: int | None = None,
+    data: Any = None,
 ) -> VerifyReport:
     """Checks every graph of `bundle`.
 
@@ -262,6 +299,7 @@ def verify(
     ~6e-6 measured) exceeds an absolute 1e-5.
     """
     from export.families import graphs_for
+    from export.precision import float32_compute
     from export.runtime.graph import InputError
     from zoo.models.loading import model_from_state
 
@@ -270,15 +308,25 @@ def verify(
     bundle_model = model_from_state(manifest, bundle / MANIFEST, BundleIntegrityError)
     derived = _derived_outputs(bundle_model)
     report = VerifyReport(bundle=str(bundle), atol=atol, rtol=rtol)
-    graphs = {}
+    quantized = bool(manifest.get("quantization"))
+    graphs, floats, references = {}, {}, {}
     for name, entry in manifest["graphs"].items():
         report.checker[name], report.nodes[name], graph = inspect_graph(bundle, manifest, name)
         if graph is None:
             continue
         graphs[name] = graph
+        if quantized:
+            label = f"{name} (float)"
+            report.checker[label], report.nodes[label], original = inspect_original(
+                bundle, manifest, name
+            )
+            if original is None:
+                continue
+            graph = floats[name] = original
         names = [i["name"] for i in entry["inputs"]]
         for index in range(entry["test_data_sets"]):
             inputs, outputs = read_test_set(bundle, manifest, name, index)
+            references.setdefault(name, []).append(dict(zip(names, inputs, strict=True)))
             try:
                 actual = graph.run(dict(zip(names, inputs, strict=True)))
             except InputError as error:
@@ -297,43 +345,60 @@ def verify(
             "outputs only, no Keras latency"
         )
     rng = np.random.default_rng(seed)
-    specs = {}
-    if keras_model is not None:
-        specs = {s.name: s for s in graphs_for(keras_model, manifest["streaming"], samples=False)}
-        for name, spec in specs.items():
-            if name not in graphs:
-                continue
-            entry = manifest["graphs"][name]
-            feed_sets = [("fresh random", spec.random_feeds(4, rng))]
-            if entry["real_samples"]:
-                inputs, _ = read_test_set(bundle, manifest, name, 0)
-                names = [i["name"] for i in entry["inputs"]]
-                feed_sets.append(
-                    ("real samples, live Keras", dict(zip(names, inputs, strict=True)))
-                )
-            for label, feeds in feed_sets:
-                expected = spec.keras_outputs(feeds)
-                actual = graphs[name].run(feeds)
-                for out_name, e, a in zip(spec.outputs, expected, actual, strict=True):
-                    err, rel, ok = compare(e, a, atol, rtol)
-                    report.checks.append(OutputCheck(name, out_name, label, err, rel, ok))
-                if derived is not None:  # e.g. decoded tag paths: Keras' model vs the bundle's
-                    mine = derived(keras_model, name, feeds, expected)
-                    theirs = derived(bundle_model, name, feeds, actual)
-                    for out_name, e in mine.items():
-                        err, rel, ok = compare(e, theirs[out_name], 0.0, 0.0)
+    # A mixed-precision model is compared as it was exported: computing in float32.
+    keras_side = float32_compute(keras_model) if keras_model is not None else nullcontext()
+    timed: dict[str, dict[int, dict[str, np.ndarray]]] = {}
+    with keras_side:
+        specs = {}
+        if keras_model is not None:
+            specs = {
+                s.name: s for s in graphs_for(keras_model, manifest["streaming"], samples=False)
+            }
+            for name, spec in specs.items():
+                if name not in graphs:
+                    continue
+                entry = manifest["graphs"][name]
+                feed_sets = [("fresh random", spec.random_feeds(4, rng))]
+                if entry["real_samples"]:
+                    inputs, _ = read_test_set(bundle, manifest, name, 0)
+                    names = [i["name"] for i in entry["inputs"]]
+                    feed_sets.append(
+                        ("real samples, live Keras", dict(zip(names, inputs, strict=True)))
+                    )
+                for label, feeds in feed_sets:
+                    expected = spec.keras_outputs(feeds)
+                    actual = (floats if quantized else graphs)[name].run(feeds)
+                    for out_name, e, a in zip(spec.outputs, expected, actual, strict=True):
+                        err, rel, ok = compare(e, a, atol, rtol)
                         report.checks.append(OutputCheck(name, out_name, label, err, rel, ok))
-    if latency:
-        for name, graph in graphs.items():
-            spec = specs.get(name)
-            for batch in batch_sizes:
-                if spec is not None:
-                    feeds = spec.random_feeds(batch, rng)
-                else:
-                    feeds = _feeds_from_manifest(manifest["graphs"][name], batch, rng)
-                onnx_ms = median_ms(lambda: graph.run(feeds), repeats)  # noqa: B023
-                keras_ms = None if spec is None else _keras_ms(spec, feeds, repeats)
-                report.latency.append(Latency(name, batch, onnx_ms, keras_ms))
+                    if derived is not None:  # e.g. decoded tag paths: Keras' vs the bundle's
+                        mine = derived(keras_model, name, feeds, expected)
+                        theirs = derived(bundle_model, name, feeds, actual)
+                        for out_name, e in mine.items():
+                            err, rel, ok = compare(e, theirs[out_name], 0.0, 0.0)
+                            report.checks.append(OutputCheck(name, out_name, label, err, rel, ok))
+        if latency:
+            for name, graph in graphs.items():
+                spec = specs.get(name)
+                for batch in batch_sizes:
+                    if spec is not None:
+                        feeds = spec.random_feeds(batch, rng)
+                    else:
+                        feeds = _feeds_from_manifest(manifest["graphs"][name], batch, rng)
+                    timed.setdefault(name, {})[batch] = feeds
+                    onnx_ms = median_ms(lambda: graph.run(feeds), repeats)  # noqa: B023
+                    keras_ms = None if spec is None else _keras_ms(spec, feeds, repeats)
+                    report.latency.append(Latency(name, batch, onnx_ms, keras_ms))
+    if quantized and len(floats) == len(graphs):
+        from export.quantized import check_quantized
+
+        report.quantized = check_quantized(
+            bundle, manifest, graphs, floats, timed if latency else None, references, data, repeats
+        )
+        report.notes.append(
+            "int8 bundle: the parity checks are of the float graphs kept in the bundle; "
+            "the latencies against Keras are of the int8 graphs"
+        )
     return report
 
 

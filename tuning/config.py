@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tuning.validation import ROLES, TUNERS, SearchInputError, parse_address
+from tuning.validation import ROLES, TRIAL_STRATEGIES, TUNERS, SearchInputError, parse_address
 
 
 class ConfigError(SearchInputError):
@@ -63,6 +63,10 @@ class SearchConfig:
         baseline: also train the default hyperparameters (once per project).
         distributed, oracle, tuner_id, connect_timeout: "chief" or "worker" of a
             keras-tuner distributed search at `oracle` ("HOST:PORT").
+        distribute: "mirrored": each trial (and the baseline) trains under
+            `tf.distribute.MirroredStrategy` over this machine's devices, through
+            keras-tuner's `distribution_strategy`. Several machines share a search as
+            chief and workers (`distributed`), each with its own devices.
         verbose: Keras verbosity of each fit (0: only our lines per epoch).
 
     Raises:
@@ -89,6 +93,7 @@ class SearchConfig:
     oracle: str | None = None
     tuner_id: str | None = None
     connect_timeout: float = 60.0
+    distribute: str | None = None
     verbose: int | str = 0
 
     def __post_init__(self) -> None:
@@ -128,6 +133,13 @@ class SearchConfig:
                 known=", ".join(sorted(card["hyperparameters"])),
             )
         self._check_distributed()
+        if self.distribute not in TRIAL_STRATEGIES:
+            raise ConfigError(
+                "{distribute} must be 'mirrored' (this machine's devices for each trial); "
+                "several machines share a search with {distributed} chief|worker; "
+                "received {value!r}.",
+                value=self.distribute,
+            )
         object.__setattr__(self, "time_budget", budget)
         object.__setattr__(self, "fixed", fixed)
         object.__setattr__(self, "directory", Path(self.directory))

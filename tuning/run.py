@@ -15,6 +15,7 @@ Running the same search again resumes it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 import warnings
@@ -144,6 +145,7 @@ class _Run:
         self.deadline = deadline
         self.rule = rule
         self.echo = echo
+        self._strategy = None
 
     def manifest(self, hypermodel) -> dict[str, Any]:
         """What `search.json` says the project is (checked on every resume)."""
@@ -190,6 +192,7 @@ class _Run:
         if role != "worker":
             check_resume(project_dir, manifest)  # the same data and options, or refused
             atomic_write_json(project_dir / MANIFEST, manifest)
+        strategy = self.strategy()
         zoo_tuner = ZooTuner(
             oracle,
             hypermodel,
@@ -198,6 +201,7 @@ class _Run:
             project_name=project_dir.name,
             overwrite=False,
             executions_per_trial=config.executions_per_trial,
+            distribution_strategy=strategy,
         )
         before = {r["trial_id"] for r in _ended(project_dir, manifest)}
         if before and role != "worker":
@@ -265,6 +269,22 @@ class _Run:
                 f"the search stopped: {str(error).splitlines()[0]} Last error: {last}"
             ) from None
 
+    def strategy(self):
+        """The `tf.distribute` strategy each trial trains under (`--distribute`), made
+        once per search; None without one."""
+        if self.config.distribute is None:
+            return None
+        if self._strategy is None:
+            from zoo.distribute import make_strategy
+
+            self._strategy = make_strategy(self.config.distribute)
+            self.echo(
+                f"each trial trains under {type(self._strategy).__name__} "
+                f"({self._strategy.num_replicas_in_sync} replica(s))",
+                flush=True,
+            )
+        return self._strategy
+
     def ensure_baseline(self, hypermodel, deadline) -> None:
         """Trains the default hyperparameters once per project (`baseline.json`)."""
         from tuning.baseline import run_baseline
@@ -273,14 +293,16 @@ class _Run:
         path = self.project_dir / "baseline.json"
         if path.is_file():
             return
-        result = run_baseline(
-            hypermodel,
-            self.source.train,
-            self.config.max_epochs,
-            deadline,
-            self.echo,
-            executions=self.config.executions_per_trial,
-        )
+        strategy = self.strategy()
+        with strategy.scope() if strategy is not None else contextlib.nullcontext():
+            result = run_baseline(
+                hypermodel,
+                self.source.train,
+                self.config.max_epochs,
+                deadline,
+                self.echo,
+                executions=self.config.executions_per_trial,
+            )
         if hypermodel.last_model is not None:  # kept: the best model if no trial beats it
             hypermodel.last_model.save(self.project_dir / DEFAULT_MODEL)
         atomic_write_json(path, result)

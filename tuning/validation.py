@@ -18,6 +18,8 @@ from typing import Any
 TUNERS = ("random", "bayesian", "hyperband", "grid")
 #: The roles of a distributed search.
 ROLES = ("chief", "worker")
+#: The `tf.distribute` strategies a trial may train under (None: none).
+TRIAL_STRATEGIES = (None, "mirrored")
 #: The file naming what a project directory holds.
 MANIFEST = "search.json"
 

@@ -35,6 +35,8 @@ PARTS = {
     "stream": "(predictor) -> an incremental predictor over a bundle's `stream` graph",
     "preprocessing_schema": "the JSON Schema of the family's saved preprocessing state",
     "check_preprocessing": "(state, file, error) -> None: checks a schema-valid state further",
+    "task_metric": "(model, data) -> zoo.metrics.serving.TaskMetric: the score (with its "
+    "tolerance) an int8 bundle is held to against its float graphs",
     "derived_outputs": "(model, graph, feeds, outputs) -> {name: array}: what the model derives "
     "from a graph's outputs outside the graph (decoded tag paths), which verify compares too",
 }
@@ -55,7 +57,8 @@ class Family:
         task: the family's task ("sentiment", "forecasting", ...); a `ZooModel`
             subclass names it in its `task`.
         hypermodel, export_graphs, runtime, cli, stream, preprocessing_schema,
-            check_preprocessing, derived_outputs: "module:attribute" references (see `PARTS`); an empty
+            check_preprocessing, task_metric, derived_outputs: "module:attribute" references
+            (see `PARTS`); an empty
             string means the family has no such part.
         graphs: the inference graphs every bundle of the family holds (the names of
             `ZooModel.inference_networks`); optional_graphs: those it may hold too.
@@ -72,6 +75,7 @@ class Family:
     stream: str = ""
     preprocessing_schema: str = ""
     check_preprocessing: str = ""
+    task_metric: str = ""
     derived_outputs: str = ""
     graphs: tuple[str, ...] = ("network",)
     optional_graphs: tuple[str, ...] = ()

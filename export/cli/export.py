@@ -25,25 +25,39 @@ def export(
     overwrite: bool = typer.Option(
         False, "--overwrite", help="Replace a bundle lstm-zoo wrote earlier at --out."
     ),
+    quantize: str = typer.Option(
+        None,
+        "--quantize",
+        help="int8: serve onnxruntime's dynamic int8 quantization of the graphs (the float "
+        "graphs are kept for verify, which holds the int8 ones to the task metric).",
+    ),
 ) -> None:
     """Export MODEL_DIR to an ONNX bundle (graphs, preprocessing, reference data)
     and verify it; exits 1 if the bundle does not match Keras within --atol.
 
     --out must not be the working directory, its parents, home, a file or a non-empty
     folder lstm-zoo did not write; an earlier bundle there is replaced only with
-    --overwrite."""
+    --overwrite. With --quantize int8, verify also fails when the task metric of the
+    int8 graphs is worse than the float graphs' by more than its tolerance."""
     import os
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
     from export import to_onnx, verify
     from export.bundle import read_manifest
+    from export.quantize import QUANTIZATIONS
     from zoo import outputs
 
+    if quantize is not None and quantize not in QUANTIZATIONS:
+        raise typer.BadParameter(
+            f"{quantize!r} is not one of {', '.join(QUANTIZATIONS)}", param_hint="--quantize"
+        )
     if not model_dir.is_dir():
         raise FileNotFoundError(f"{model_dir}: no such model directory.")
     outputs.check_destination(out, outputs.BUNDLE, overwrite=overwrite, option="--out")
-    bundle = to_onnx(model_dir, out, opset=opset, streaming=streaming, overwrite=overwrite)
+    bundle = to_onnx(
+        model_dir, out, opset=opset, streaming=streaming, overwrite=overwrite, quantize=quantize
+    )
     manifest = read_manifest(bundle)
     for name, graph in manifest["graphs"].items():
         typer.echo(

@@ -24,13 +24,24 @@ def verify(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     latency: bool = typer.Option(True, "--latency/--no-latency", help="Time both sides."),
+    data: Path = typer.Option(
+        None,
+        "--data",
+        help="int8 bundles: labelled data for the task metric (a file or folder as `train` "
+        "reads it; its held-out split is scored; default: the family's embedded test split).",
+    ),
 ) -> None:
     """Check BUNDLE: the full ONNX checker, onnxruntime against the stored
     reference outputs and against Keras on fresh random and real inputs, and
     latencies at batch 1 and 32. Exits 1 when an error exceeds atol + rtol * |keras|,
     or when the bundle is tampered with: a file (the manifest included) that differs
     from its digest, a path outside the bundle, a graph that is not the manifest's, an
-    unregistered model. Exits 2 when BUNDLE is not a bundle at all."""
+    unregistered model. Exits 2 when BUNDLE is not a bundle at all.
+
+    An int8 bundle is checked that way through its float graphs, and its int8 graphs
+    are reported against them (size, latency, the task metric); it fails when the
+    metric worsens by more than its tolerance (1 point of accuracy or F1, 1 BLEU point,
+    2% relative MAE or CER)."""
     import os
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -39,7 +50,17 @@ def verify(
     from export.bundle import BundleIntegrityError
 
     try:
-        report = run_verify(bundle, model=model, atol=atol, rtol=rtol, latency=latency)
+        labelled = None
+        if data is not None:
+            from export.bundle import MANIFEST, read_manifest
+            from zoo.models.loading import model_from_state
+
+            manifest = read_manifest(bundle)
+            owner = model_from_state(manifest, bundle / MANIFEST, BundleIntegrityError)
+            labelled = type(owner).load_data(data)[1]  # the held-out split
+        report = run_verify(
+            bundle, model=model, atol=atol, rtol=rtol, latency=latency, data=labelled
+        )
     except BundleIntegrityError as error:
         typer.echo(f"error: {' '.join(str(error).split())}", err=True)
         raise typer.Exit(1) from None

@@ -7,8 +7,8 @@ a different route, in three small steps, one file each:
 
 * `context.fusing(record)`: while a model is traced for export, every fusable
   zoo layer (one whose cell class declares its ONNX facts, `onnx_lstm`, see
-  `zoo.layers.facts`: today `LSTM`, `PeepholeLSTM`, `CIFGLSTM`, and
-  `Bidirectional` over them) replaces its time loop with a placeholder op
+  `zoo.layers.facts`: today `LSTM`, `PeepholeLSTM`, `CIFGLSTM`,
+  `ProjectionLSTM`, and `Bidirectional` over them) replaces its time loop with a placeholder op
   whose inputs and outputs are exactly those of the ONNX `LSTM` operator
   (`unidirectional.py`, `bidirectional.py`, the placeholder in
   `placeholder.py`), through the layers' scoped seam
@@ -19,11 +19,15 @@ a different route, in three small steps, one file each:
 * `handler.lstm_handler`: the tf2onnx custom-op handler that turns each
   placeholder into the `LSTM` node, with `W`, `R`, `B` and the peepholes `P`
   in ONNX gate order, laid out from the cell's declared facts (`weights.py`),
-  and coupled gates as `input_forget=1`.
+  and coupled gates as `input_forget=1` with the forget slice written as the
+  negated input slice (exact whether a runtime reads the attribute or not);
+* a recurrent projection (LSTMP, `r = h P`) runs the node on `h` with the
+  recurrent kernel `P U`, projecting its outputs (`projection.py`).
 
-Layers the operator cannot express (no declared facts, as `LayerNormLSTM` and
-`ProjectionLSTM`, or activations it lacks) keep their loop, traced op by op
-whatever path they train with, and export as a `Loop`.
+`LayerNormLSTM` (normalisations inside the recurrence) has no operator
+equivalent: it exports as a lean `Loop` (`lean_loop.py`). Other layers the
+operator cannot express (activations it lacks) keep their loop, traced op by
+op whatever path they train with, and export as tf2onnx's `Loop`.
 """
 
 from export.fusion.context import FusionRecord, fusing

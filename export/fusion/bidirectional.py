@@ -12,6 +12,7 @@ from keras import ops
 
 from export.fusion.context import FusedSpec, FusionRecord
 from export.fusion.placeholder import batch_major, fused_lstm, fused_masked_lstm
+from export.fusion.projection import projection_of
 from export.fusion.unidirectional import unfusable_reason
 
 
@@ -57,6 +58,9 @@ def fused_bidirectional_call(record: FusionRecord, bidi, sequences, initial_stat
         zeros = tf.zeros([tf.shape(x)[0], units], x.dtype)
         initial_state = [zeros, zeros, zeros, zeros]
     fh, fc, bh, bc = (tf.convert_to_tensor(s) for s in initial_state)
+    proj_f, proj_b = projection_of(forward.cell), projection_of(backward.cell)
+    if proj_f:
+        fh, bh = proj_f.lift(fh), proj_b.lift(bh)
     h0, c0 = tf.stack([fh, bh]), tf.stack([fc, bc])
     spec = FusedSpec(
         bidi.name,
@@ -87,6 +91,10 @@ def fused_bidirectional_call(record: FusionRecord, bidi, sequences, initial_stat
                 out_f = out_f * valid[:, -1:]
             if backward.zero_output_for_mask:
                 out_b = out_b * valid[:, :1]
+    if proj_f:  # the projected outputs and hidden states (export.fusion.projection)
+        out_f, out_b = proj_f.project(out_f), proj_b.project(out_b)
+        h_f, h_b = proj_f.project(states[0]), proj_b.project(states[2])
+        states = (h_f, states[1], h_b, states[3])
     output = _merge(bidi.merge_mode, out_f, out_b)
     if bidi.return_state:
         if bidi.merge_mode is None:

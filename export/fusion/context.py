@@ -52,7 +52,7 @@ class FusionRecord:
 
     @property
     def fused_layers(self) -> list[str]:
-        return [spec.layer for spec in self.specs.values()]
+        return [spec.layer for spec in self.specs.values() if isinstance(spec, FusedSpec)]
 
 
 @contextlib.contextmanager
@@ -72,6 +72,7 @@ def fusing(record: FusionRecord) -> Iterator[FusionRecord]:
     import keras
 
     from export.fusion.bidirectional import fused_bidirectional_call
+    from export.fusion.lean_loop import lean_inner_loop
     from export.fusion.unidirectional import fused_inner_loop
     from zoo.layers.backends import loop_override
 
@@ -87,7 +88,8 @@ def fusing(record: FusionRecord) -> Iterator[FusionRecord]:
         return original_call(self, sequences, initial_state, mask, training)
 
     def hook(layer, *args):
-        return fused_inner_loop(record, layer, *args)
+        result = fused_inner_loop(record, layer, *args)
+        return result if result is not None else lean_inner_loop(record, layer, *args)
 
     # Layers that do not fuse trace op by op: the graph a converter reads
     # (no XLA cluster, no cuDNN op), whatever the machine would train with.

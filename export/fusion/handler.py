@@ -6,6 +6,7 @@ import numpy as np
 from tf2onnx import utils
 
 from export.fusion.context import FusionRecord
+from export.fusion.lean_loop import LoopSpec, lean_loop_handler
 from export.fusion.weights import ACTIVATIONS
 
 #: TF op types of `tf.numpy_function` placeholders.
@@ -35,11 +36,14 @@ def lstm_handler(record: FusionRecord):
     def handler(ctx, node, name, args):
         token = node.get_attr_value("token")
         spec = record.specs[token.decode() if isinstance(token, bytes) else token]
-        directions = spec.weights()
-        units = spec.units
 
         def const(label, value):
             return ctx.make_const(utils.make_name(f"{spec.layer}_{label}"), value).output[0]
+
+        if isinstance(spec, LoopSpec):
+            return lean_loop_handler(ctx, node, spec, const)
+        directions = spec.weights()
+        units = spec.units
 
         weights = [
             const("W", np.stack([d.W for d in directions])),

@@ -6,6 +6,7 @@ import tensorflow as tf
 
 from export.fusion.context import FusedSpec, FusionRecord
 from export.fusion.placeholder import batch_major, fused_lstm, fused_masked_lstm
+from export.fusion.projection import projection_of
 from export.fusion.weights import fusable_cell
 
 
@@ -38,19 +39,24 @@ def fused_inner_loop(record: FusionRecord, layer, sequences, initial_state, mask
         zeros=(bool(layer.zero_output_for_mask),),
         sequences=bool(layer.return_sequences),
     )
-    h0, c0 = (tf.convert_to_tensor(s)[None] for s in initial_state)
+    projection = projection_of(layer.cell)
+    project = projection.project if projection else (lambda h: h)
+    h0, c0 = (tf.convert_to_tensor(s) for s in initial_state)
+    if projection:
+        h0 = projection.lift(h0)
+    h0, c0 = h0[None], c0[None]
     if mask is None:
         y, y_h, y_c = fused_lstm(record, spec, tf.transpose(x, [1, 0, 2]), h0, c0)
-        last = tf.squeeze(y_h, 0)
-        outputs = batch_major(y)[0] if layer.return_sequences else last
+        last = project(tf.squeeze(y_h, 0))
+        outputs = project(batch_major(y)[0]) if layer.return_sequences else last
         return last, outputs, [last, tf.squeeze(y_c, 0)]
 
     sequence, h, c, last = fused_masked_lstm(record, spec, x, h0, c0, mask)
-    states = [tf.squeeze(h, 0), tf.squeeze(c, 0)]
+    states = [project(tf.squeeze(h, 0)), tf.squeeze(c, 0)]
     if layer.return_sequences:
-        outputs = tf.squeeze(sequence, 0)
+        outputs = project(tf.squeeze(sequence, 0))
         return outputs[:, -1], outputs, states
-    last = tf.squeeze(last, 0)
+    last = project(tf.squeeze(last, 0))
     if layer.zero_output_for_mask:
         last = last * tf.cast(mask[:, -1:], last.dtype)
     return last, last, states

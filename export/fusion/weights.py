@@ -23,6 +23,11 @@ ACTIVATIONS: dict[str, tuple[str, float | None, float | None]] = {
 }
 
 
+#: Gate activations with f(-z) = 1 - f(z): a coupled forget gate is written as the
+#: negated input gate with them (see `_reorder`).
+SYMMETRIC_GATES = ("sigmoid", "hard_sigmoid")
+
+
 @dataclass
 class LSTMWeights:
     """One direction's weights and options, ready for the ONNX node."""
@@ -56,13 +61,26 @@ def fusable_cell(cell) -> str | None:
         name = activation_name(getattr(cell, attribute))
         if name not in ACTIVATIONS:
             return f"{attribute}={name!r} is not an activation of the ONNX LSTM operator"
+    gate = activation_name(getattr(cell, facts.activations[0]))
+    if facts.input_forget and gate not in SYMMETRIC_GATES:
+        return (
+            f"coupled gates need a gate activation with f(-z) = 1 - f(z) to be exact under "
+            f"either reading of input_forget; {facts.activations[0]}={gate!r} is not one"
+        )
     return None
 
 
-def _reorder(matrix: np.ndarray, units: int, gates: str) -> np.ndarray:
+def _reorder(matrix: np.ndarray, units: int, gates: str, coupled: bool = False) -> np.ndarray:
     """Columns of a Keras `(rows, k * units)` matrix in gates `gates` -> ONNX
-    `(4 * units, rows)` in the order i, o, f, c (missing gates are zero)."""
+    `(4 * units, rows)` in the order i, o, f, c.
+
+    A cell without a forget block (`coupled`: f = 1 - i) gets the negated input
+    block there: σ(-z) = 1 - σ(z) (and hard_sigmoid(-z) = 1 - hard_sigmoid(z)), so
+    the node computes the coupled gate exactly whether a runtime reads the
+    operator's `input_forget=1` or ignores it (onnx's reference evaluator does)."""
     blocks = {g: matrix[:, k * units : (k + 1) * units] for k, g in enumerate(gates)}
+    if coupled and "f" not in blocks:
+        blocks["f"] = -blocks["i"]
     zero = np.zeros((matrix.shape[0], units), matrix.dtype)
     return np.concatenate([blocks.get(g, zero) for g in "iofc"], axis=1).T
 
@@ -77,19 +95,22 @@ def onnx_weights(cell) -> LSTMWeights:
     gates = facts.gate_order
     kernel = np.asarray(cell.kernel, dtype=np.float32)
     recurrent = np.asarray(cell.recurrent_kernel, dtype=np.float32)
+    if facts.projection is not None:  # r U = h (P U): see export.fusion.projection
+        projection = np.asarray(getattr(cell, facts.projection), dtype=np.float64)
+        recurrent = (projection @ recurrent.astype(np.float64)).astype(np.float32)
     bias = (
         np.asarray(cell.bias, dtype=np.float32)
         if cell.bias is not None
         else np.zeros(len(gates) * units, np.float32)
     )
-    W = _reorder(kernel, units, gates)
-    R = _reorder(recurrent, units, gates)
-    Wb = _reorder(bias[None, :], units, gates)[:, 0]
+    coupled = facts.input_forget
+    W = _reorder(kernel, units, gates, coupled)
+    R = _reorder(recurrent, units, gates, coupled)
+    Wb = _reorder(bias[None, :], units, gates, coupled)[:, 0]
     B = np.concatenate([Wb, np.zeros_like(Wb)])
     P = None
     if facts.peepholes is not None:
-        P = np.concatenate(
-            [np.asarray(getattr(cell, name), np.float32) for name in facts.peepholes]
-        )
+        p_i, p_o, p_f = (np.asarray(getattr(cell, name), np.float32) for name in facts.peepholes)
+        P = np.concatenate([p_i, p_o, -p_i if coupled else p_f])
     activations = [activation_name(getattr(cell, name)) for name in facts.activations]
     return LSTMWeights(W, R, B, P, int(facts.input_forget), activations)

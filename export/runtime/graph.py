@@ -21,6 +21,21 @@ _ORT_TYPES = {
 }
 
 
+def session_options(has_loop: bool):
+    """onnxruntime session options for a graph. A graph with a `Loop` runs with one
+    intra-op thread: the thread pool synchronises at every op of every step, which
+    costs more than the small per-step ops gain (the lean `LayerNormLSTM` loop,
+    batch 1, T=100, on the 2-core CI machine under load: 2.3 ms with one thread,
+    15.8 ms with the default pool; fused graphs are unaffected either way)."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    if has_loop:
+        options.intra_op_num_threads = 1
+    return options
+
+
 class InputError(ValueError):
     """An input of the wrong name, shape or dtype given to a graph, an empty
     batch or axis, or a non-finite value."""
@@ -53,8 +68,7 @@ class OnnxGraph:
         self.outputs = entry["outputs"]
         if data is None:
             data = read_bounded(self.path, MAX_GRAPH_BYTES, BundleError, what="ONNX graph")
-        options = ort.SessionOptions()
-        options.log_severity_level = 3
+        options = session_options(entry.get("loop_nodes", 0) > 0)
         try:
             self.session = ort.InferenceSession(data, options, providers=["CPUExecutionProvider"])
         except Exception as error:  # onnxruntime raises its own types
@@ -64,14 +78,21 @@ class OnnxGraph:
             ) from None
 
     @classmethod
-    def from_bundle(cls, bundle: str | Path, manifest: dict[str, Any], name: str) -> OnnxGraph:
+    def from_bundle(
+        cls, bundle: str | Path, manifest: dict[str, Any], name: str, original: bool = False
+    ) -> OnnxGraph:
         """Graph `name` of a bundle whose manifest `read_manifest` returned: its
         bytes checked against the manifest's digest, then its metadata, input
-        and output names compared with the manifest (`check_identity`)."""
+        and output names compared with the manifest (`check_identity`).
+        `original`: an int8 bundle's float original of the graph instead."""
         bundle = Path(bundle)
         entry = manifest["graphs"][name]
-        data = read_bundle_file(bundle, manifest, entry["file"], f"graphs.{name}.file")
-        graph = cls(bundle / entry["file"], entry, name, data=data)
+        file, field = entry["file"], f"graphs.{name}.file"
+        if original:
+            file = manifest["quantization"]["float_graphs"][name]["file"]
+            field = f"quantization.float_graphs.{name}.file"
+        data = read_bundle_file(bundle, manifest, file, field)
+        graph = cls(bundle / file, entry, name, data=data)
         graph.check_identity(manifest["name"], manifest["task"])
         return graph
 

@@ -10,6 +10,7 @@ import json
 
 import numpy as np
 import pytest
+from onnx_helpers import run_without_tensorflow
 from typer.testing import CliRunner
 
 import zoo
@@ -158,3 +159,15 @@ def test_predict_command_gives_the_keras_answers(exported, tmp_path):
         assert answer == expected
     else:
         assert answer == expected
+
+
+def test_runtime_needs_neither_tensorflow_nor_keras(exported):
+    """`Predictor.load` and prediction (the family's task metric over its test split,
+    which runs the model's own prediction on the bundle's graphs) on every registered
+    model's bundle leave TensorFlow, Keras and tf2onnx out of `sys.modules`."""
+    import math
+
+    name, model, _, bundle = exported
+    answer = run_without_tensorflow(bundle)
+    assert answer["loaded"] == []
+    assert math.isfinite(answer["value"]) and answer["metric"]

@@ -68,6 +68,11 @@ def tune(
     connect_timeout: float = typer.Option(
         60.0, "--connect-timeout", help="Seconds a worker waits for the chief to answer."
     ),
+    distribute: str = typer.Option(
+        None,
+        "--distribute",
+        help="mirrored: each trial trains on every device of this machine (tf.distribute).",
+    ),
     verbose: bool = typer.Option(
         False, "--verbose", help="Keras' own line per epoch as well as ours."
     ),
@@ -106,6 +111,7 @@ def tune(
             oracle=oracle,
             tuner_id=tuner_id,
             connect_timeout=connect_timeout,
+            distribute=distribute,
             verbose=2 if verbose else 0,
         )
     except ConfigError as error:

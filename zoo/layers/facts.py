@@ -34,12 +34,18 @@ class OnnxLSTMFacts:
             (the operator's `input_forget=1`).
         activations: the cell attributes holding the operator's three
             activations f (gates), g (candidate) and h (cell output).
+        projection: the cell attribute holding a recurrent projection `P`
+            `(units, p)` (LSTMP: the output and recurrent state are `r = h P`),
+            or None. With `z = x W + r U = x W + h (P U)`, the operator runs on
+            `h` with the recurrent kernel `P U`, and the export projects its
+            outputs with `P` (`export.fusion.projection`).
     """
 
     gate_order: str = "ifco"
     peepholes: tuple[str, str, str] | None = None
     input_forget: bool = False
     activations: tuple[str, str, str] = ("recurrent_activation", "activation", "activation")
+    projection: str | None = None
 
     def __post_init__(self) -> None:
         if sorted(self.gate_order) != sorted(set(self.gate_order)) or not set(
@@ -55,10 +61,50 @@ class OnnxLSTMFacts:
     def is_plain_lstm(self) -> bool:
         """Whether these are the equations of a plain LSTM in Keras layout
         (the equations of cuDNN's LSTM, given tanh and sigmoid)."""
-        return self.gate_order == "ifco" and self.peepholes is None and not self.input_forget
+        return (
+            self.gate_order == "ifco"
+            and self.peepholes is None
+            and not self.input_forget
+            and self.projection is None
+        )
 
 
 def declared_onnx_facts(cell) -> OnnxLSTMFacts | None:
     """The ONNX facts declared by `type(cell)` itself (not inherited), or None."""
     facts = type(cell).__dict__.get("onnx_lstm")
     return facts if isinstance(facts, OnnxLSTMFacts) else None
+
+
+@dataclass(frozen=True)
+class OnnxLoopFacts:
+    """How a cell the ONNX `LSTM` operator cannot run exports as a lean `Loop`.
+
+    The cell's equations are an LSTM's (gates i, f, c, o in its kernels; gate and
+    candidate activations as `OnnxLSTMFacts.activations` says) with layer
+    normalisations inside the recurrence, over the last axis, as ONNX's
+    `LayerNormalization`:
+
+        z = input part (the cell's own `prepared` + `input_part`, hoisted out of the
+            loop: one MatMul over the whole sequence) + LN(h U; γ_h, 0)
+        c_t = σ(f) ⊙ c_{t-1} + σ(i) ⊙ g(c̃)
+        h_t = σ(o) ⊙ h(LN(c_t; γ_c, β_c))
+
+    Attributes:
+        recurrent_gamma: the cell attribute holding γ_h `(4 * units,)`; the recurrent
+            kernel is centred over its gate columns, so `LN` of `h U` is its RMS scaling.
+        cell_gamma, cell_beta: the attributes holding γ_c and β_c `(units,)`.
+        epsilon: the attribute holding the normalisations' ε.
+        activations: as `OnnxLSTMFacts.activations`.
+    """
+
+    recurrent_gamma: str = "recurrent_gamma"
+    cell_gamma: str = "cell_gamma"
+    cell_beta: str = "cell_beta"
+    epsilon: str = "epsilon"
+    activations: tuple[str, str, str] = ("recurrent_activation", "activation", "activation")
+
+
+def declared_loop_facts(cell) -> OnnxLoopFacts | None:
+    """The lean-loop facts declared by `type(cell)` itself (not inherited), or None."""
+    facts = type(cell).__dict__.get("onnx_loop")
+    return facts if isinstance(facts, OnnxLoopFacts) else None

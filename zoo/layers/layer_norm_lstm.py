@@ -6,6 +6,7 @@ import keras
 from keras import initializers, ops
 
 from zoo.layers.base import BaseLSTM, read_weight
+from zoo.layers.facts import OnnxLoopFacts
 from zoo.layers.lstm import LSTMCell
 
 
@@ -136,8 +137,10 @@ class LayerNormLSTMCell(LSTMCell):
 
     update_weights = ("recurrent_gamma", "cell_gamma", "cell_beta")
 
-    #: The normalisations have no ONNX `LSTM` (nor cuDNN) equivalent.
+    #: The normalisations have no ONNX `LSTM` (nor cuDNN) equivalent; the export
+    #: writes a lean `Loop` from these facts (`export.fusion.lean_loop`).
     onnx_lstm = None
+    onnx_loop = OnnxLoopFacts()
 
     def loop_weights(self):
         weights = super().loop_weights()

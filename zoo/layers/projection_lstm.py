@@ -7,6 +7,7 @@ from keras import constraints, initializers, ops, regularizers
 
 from zoo.layers.base import BaseLSTM, read_weight
 from zoo.layers.checks import check_units
+from zoo.layers.facts import OnnxLSTMFacts
 from zoo.layers.lstm import LSTMCell
 
 
@@ -89,8 +90,9 @@ class ProjectionLSTMCell(LSTMCell):
             constraint=self.projection_constraint,
         )
 
-    #: The projection has no ONNX `LSTM` (nor cuDNN) equivalent.
-    onnx_lstm = None
+    #: The operator runs on `h` with the recurrent kernel `P U` (`r U = h (P U)`);
+    #: the export projects its outputs (no cuDNN equivalent: not a plain LSTM).
+    onnx_lstm = OnnxLSTMFacts(gate_order="ifco", projection="projection_kernel")
 
     def loop_weights(self):
         weights = super().loop_weights()

@@ -35,6 +35,7 @@ register_family(
         stream="export.runtime.streaming:StreamingForecaster",
         preprocessing_schema="zoo.schemas:FORECASTING_PREPROCESSING",
         check_preprocessing="zoo.models.forecasting.checks:check_preprocessing_state",
+        task_metric="zoo.models.forecasting.serving:task_metric",
         graphs=("network",),
         optional_graphs=("stream",),
         summary="Time-series forecasting: a window of history in, the next `horizon` "

@@ -15,6 +15,7 @@ register_family(
         cli="zoo.models.ner.cli:COMMAND_LINE",
         preprocessing_schema="zoo.models.ner.preprocessing:PREPROCESSING_SCHEMA",
         check_preprocessing="zoo.models.ner.preprocessing:check_preprocessing",
+        task_metric="zoo.models.ner.serving:task_metric",
         derived_outputs="zoo.models.ner.verification:decoded_paths",
         graphs=("network",),
         summary="Named-entity recognition: raw text in, entities with types and "

@@ -13,6 +13,7 @@ register_family(
         runtime="export.runtime.engine:onnx_engine",
         cli="zoo.models.sentiment.cli:COMMAND_LINE",
         preprocessing_schema="zoo.schemas:SENTIMENT_PREPROCESSING",
+        task_metric="zoo.models.sentiment.serving:task_metric",
         graphs=("network",),
         summary="Text classification: raw texts in, a label and per-class probabilities out.",
     )

@@ -13,6 +13,7 @@ register_family(
         runtime="export.runtime.engine:onnx_engine",
         cli="zoo.models.translation.cli:COMMAND_LINE",
         preprocessing_schema="zoo.schemas:TRANSLATION_PREPROCESSING",
+        task_metric="zoo.models.translation.serving:task_metric",
         graphs=("encoder", "decoder_step"),
         summary="Sentence translation: source sentences in, detokenized translations out.",
     )
