@@ -43,6 +43,12 @@ def future_dates(last: np.datetime64, freq: str | None, step: float, horizon: in
     """The `horizon` dates after `last` for a series of frequency `freq` (month and year
     starts/ends follow the calendar), else every `step` seconds."""
     k = np.arange(1, horizon + 1)
+    if freq == "B":  # the next trading days (weekdays; market holidays are not known)
+        day = last.astype("datetime64[D]")
+        days = np.busday_offset(day, k, roll="forward") if np.is_busday(day) else None
+        if days is None:
+            days = np.busday_offset(day, k - 1, roll="forward")
+        return days.astype("datetime64[s]") + (last - day.astype("datetime64[s]"))
     if freq in ("MS", "M", "YS", "Y"):
         unit = "M" if freq.startswith("M") else "Y"
         periods = last.astype(f"datetime64[{unit}]") + k
