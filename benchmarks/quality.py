@@ -42,7 +42,9 @@ def print_rows(title: str, rows: list[dict]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=os.environ.get("LSTM_ZOO_DATA_DIR"))
-    parser.add_argument("--only", choices=["sst2", "etth1", "spa-eng"], action="append")
+    parser.add_argument(
+        "--only", choices=["sst2", "etth1", "spa-eng", "stocks", "weather"], action="append"
+    )
     parser.add_argument(
         "--translation-minutes", type=float, default=45.0, help="spa-eng training budget"
     )
@@ -62,6 +64,14 @@ def main() -> None:
         from quality_forecasting import run_etth1
 
         results["etth1"] = run_etth1(args.data_dir)
+    if "stocks" in wanted:
+        from quality_walkforward import run_stocks
+
+        results["stocks"] = run_stocks()
+    if "weather" in wanted:
+        from quality_walkforward import run_weather
+
+        results["weather"] = run_weather(args.data_dir)
     if "spa-eng" in wanted:
         from quality_translation import run_spa_eng
 

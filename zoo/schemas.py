@@ -113,6 +113,7 @@ PREPROCESSING: dict[str, dict[str, Any]] = {
             "mase_scale": NUMBERS,
             "input_width": POSITIVE,
             "horizon": POSITIVE,
+            "conformal": {"type": "array", "maxItems": 100000, "items": NUMBERS},
         },
     },
 }

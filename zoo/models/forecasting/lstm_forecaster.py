@@ -41,7 +41,6 @@ from zoo.models.forecasting.backtest import (
 )
 from zoo.models.forecasting.preprocessor import SeriesPreprocessor
 
-
 #: `(input_width, horizon)` a series of each frequency gets when they are not set: a week
 #: of hours for the next day, four weeks of days for the next week, a month of trading
 #: days for the next week, a year of weeks for the next month, two years of months for
@@ -303,6 +302,8 @@ class LSTMForecaster(ZooModel):
         if kwargs:
             raise TypeError(f"fit() got unexpected arguments {sorted(kwargs)}")
         train, validation = self.fit_preprocessing(data, validation)
+        #: `(x, scaled y)` of the validation windows of the last `fit` (None: none).
+        self.validation_windows = None
         pre = self.preprocessor
         x, y, _ = pre.windows(train)
         val = None
@@ -311,6 +312,7 @@ class LSTMForecaster(ZooModel):
             pre.check_frequency(validation)
             vx, vy, _ = pre.windows(validation)
             val = (vx, self._train_targets(vy))
+            self.validation_windows = (vx, vy)
         keras.utils.set_random_seed(int(hp["seed"]))
         self.network = self.build_network() if network is None else network
         self.use_engine(None)  # predictions now come from the network just trained
@@ -470,11 +472,17 @@ class LSTMForecaster(ZooModel):
             series = load_series_csv(
                 path, date_column=date_column, value_columns=value_columns, delimiter=delimiter
             )
+            series = owner.prepare_series(series)
         if isinstance(owner, LSTMForecaster):
             owner.adapt_to(series, hints)
             if str(path) in DATASETS:
                 owner.data_name = str(path)
         return split_tail(series, owner_hparams(owner))
+
+    @classmethod
+    def prepare_series(cls, series: TimeSeries) -> TimeSeries:
+        """The series as this model reads it (a subclass may derive columns)."""
+        return series
 
     @classmethod
     def dataset_series(cls, name: str) -> tuple[TimeSeries, dict[str, Any]]:

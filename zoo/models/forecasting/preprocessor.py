@@ -97,6 +97,9 @@ class SeriesPreprocessor:
         self.step_seconds = 0.0
         self.season = 1
         self.mase_scale: list[float] = []
+        #: Split-conformal widening of a quantile forecaster's interval on the scaled
+        #: axis, `[horizon][n_targets]` (None: not calibrated).
+        self.conformal: list[list[float]] | None = None
 
     @property
     def fitted(self) -> bool:
@@ -170,7 +173,10 @@ class SeriesPreprocessor:
             "input_width": self.input_width,
             "horizon": self.horizon,
         }
-        return {key: values[key] for key in CONFIG_KEYS}
+        config = {key: values[key] for key in CONFIG_KEYS}
+        if self.conformal is not None:
+            config["conformal"] = [list(map(float, row)) for row in self.conformal]
+        return config
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> SeriesPreprocessor:
@@ -191,6 +197,12 @@ class SeriesPreprocessor:
         pre.step_seconds = float(config["step_seconds"])
         pre.season = int(config["season"])
         pre.mase_scale = [float(v) for v in config["mase_scale"]]
+        conformal = config.get("conformal")
+        if conformal is not None:
+            shape = (pre.horizon, len(pre.target_index))
+            if np.shape(conformal) != shape:
+                raise ValueError(f"preprocessing 'conformal' must be {list(shape)} numbers")
+            pre.conformal = [[float(v) for v in row] for row in conformal]
         return pre
 
     # -- inputs -----------------------------------------------------------------------
