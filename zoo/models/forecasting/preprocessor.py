@@ -35,6 +35,8 @@ from zoo.schemas import FORECASTING_PREPROCESSING
 
 __all__ = ["SeriesPreprocessor", "future_dates"]
 
+#: Windows of the real reference stretch kept from the training series.
+REFERENCE_WINDOWS = 8
 #: The keys of `to_config()`, in the order they are written: the ones its schema requires.
 CONFIG_KEYS = tuple(FORECASTING_PREPROCESSING["required"])
 
@@ -100,6 +102,9 @@ class SeriesPreprocessor:
         #: Split-conformal widening of a quantile forecaster's interval on the scaled
         #: axis, `[horizon][n_targets]` (None: not calibrated).
         self.conformal: list[list[float]] | None = None
+        #: A short real stretch of the training series (`REFERENCE_WINDOWS` windows), the
+        #: real-sample reference data of an exported bundle (None: none kept).
+        self.reference: TimeSeries | None = None
 
     @property
     def fitted(self) -> bool:
@@ -153,6 +158,17 @@ class SeriesPreprocessor:
         self.step_seconds = step
         self.season = season
         self.mase_scale = scale.tolist()
+        keep = self.input_width + self.horizon + REFERENCE_WINDOWS - 1
+        self.reference = None
+        if len(series) >= self.input_width + self.horizon:
+            tail = slice(max(0, len(series) - keep), None)
+            self.reference = TimeSeries(
+                series.dates[tail],
+                series.values[tail],
+                list(series.columns),
+                "reference",
+                self.freq,
+            )
         return self
 
     # -- config -----------------------------------------------------------------------
@@ -176,6 +192,11 @@ class SeriesPreprocessor:
         config = {key: values[key] for key in CONFIG_KEYS}
         if self.conformal is not None:
             config["conformal"] = [list(map(float, row)) for row in self.conformal]
+        if self.reference is not None:
+            config["reference"] = {
+                "dates": [str(d) for d in self.reference.dates],
+                "values": self.reference.values.astype(float).tolist(),
+            }
         return config
 
     @classmethod
@@ -203,6 +224,13 @@ class SeriesPreprocessor:
             if np.shape(conformal) != shape:
                 raise ValueError(f"preprocessing 'conformal' must be {list(shape)} numbers")
             pre.conformal = [[float(v) for v in row] for row in conformal]
+        reference = config.get("reference")
+        if reference is not None:
+            values = np.asarray(reference["values"], dtype=np.float32)
+            if values.ndim != 2 or values.shape != (len(reference["dates"]), len(pre.columns)):
+                raise ValueError("preprocessing 'reference' must hold [dates, columns] values")
+            dates = np.array(reference["dates"], dtype="datetime64[s]")
+            pre.reference = TimeSeries(dates, values, list(pre.columns), "reference", pre.freq)
         return pre
 
     # -- inputs -----------------------------------------------------------------------
