@@ -31,7 +31,7 @@ def test_calibration_is_on_by_default_stored_and_reported(tmp_path):
     dates = np.datetime64("2020-01-01") + t.astype("timedelta64[D]")
     series = TimeSeries(dates, values, ["y"], "generated", "D")
     model = zoo.create_model(
-        "forecast-quantile-lstm", input_width=14, horizon=3, units=4, epochs=2, val_fraction=0.3
+        "forecast-quantile-lstm", input_width=14, horizon=3, units=4, epochs=1, val_fraction=0.3
     )
     model.fit(series.__class__(dates[:560], values[:560], ["y"], "g", "D"), verbose=0)
     margins = model.preprocessing_state()["conformal"]

@@ -208,8 +208,8 @@ class StockVolatilityForecaster(_StockForecaster):
 
     def __init__(self, name: str | None = None, **hparams: Any) -> None:
         super().__init__(name, **hparams)
-        if list(self.hparams["targets"]) != ["rv5", "rv21"] or self.hparams["horizon"] < 21:
-            raise ValueError("stock-volatility-lstm forecasts targets rv5, rv21 with horizon >= 21")
+        if list(self.hparams["targets"]) != ["rv5", "rv21"]:
+            raise ValueError("stock-volatility-lstm forecasts the targets rv5, rv21")
 
     #: Variance forecasts are at least this share of the training mean variance (a
     #: variance is positive; the network's linear head is not).
@@ -225,7 +225,7 @@ class StockVolatilityForecaster(_StockForecaster):
 
     def _point_metrics(self, y: np.ndarray, f: np.ndarray) -> dict[str, float | None]:
         y, f = np.asarray(y, np.float64), np.asarray(f, np.float64)
-        if y.shape[-2] < 21:  # a shorter backtest horizon: the plain metrics only
+        if y.shape[-2] < 21:  # a shorter horizon: the plain metrics only
             return super()._point_metrics(y, f)
         pairs = {5: (y[:, 4, 0], f[:, 4, 0]), 21: (y[:, 20, 1], f[:, 20, 1])}
         row: dict[str, float | None] = {}
