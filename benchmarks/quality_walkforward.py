@@ -98,6 +98,7 @@ def run_stocks(epochs: int = 20, seed: int = 0, years=STOCK_YEARS, plot: bool = 
             if klass is StockVolatilityForecaster:
                 var = garch_variance(returns, origin, int(last[-1]) + 1, 21)[: len(x)]
                 paths = np.cumsum(var, axis=1) / np.arange(1, 22)
+                paths = np.log(paths)  # the log scale of the model's forecasts
                 forecasts["garch"] = np.stack([paths, paths], -1)  # mean variance to step k
             for key, f in forecasts.items():
                 row = model._point_metrics(actual, f)
@@ -148,7 +149,7 @@ def _plot_stocks(pictures) -> None:
     plt.close(fig)
     dates, actual, forecasts = pictures["stock-volatility-lstm"]
     fig, ax = plt.subplots(figsize=(11, 4))
-    ann = lambda v: np.sqrt(252 * v)  # noqa: E731 - annualised volatility, percent
+    ann = lambda v: np.sqrt(252 * np.exp(v))  # noqa: E731 - annualised volatility, percent
     ax.plot(dates, ann(actual[:, 20, 1]), color="k", lw=1.2, label="realised, next 21 days")
     for key, label in (
         ("model", "stock-volatility-lstm"),

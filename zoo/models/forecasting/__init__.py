@@ -115,8 +115,9 @@ register_model(
     "and realised variances; scored with QLIKE and MSE beside EWMA (RiskMetrics) and, in "
     "the walk-forward benchmark, GARCH(1,1) fitted with arch.",
     inputs=_STOCK_INPUTS,
-    outputs="forecast [21, 2]: the paths of rv5 and rv21 (daily variance, percent^2); rv5 "
-    "at step 5 and rv21 at step 21 are the 5- and 21-day realised variances",
+    outputs="forecast [21, 2]: the paths of log rv5 and log rv21 (log daily variance, "
+    "percent^2); exp of step 5 of the first and step 21 of the second are the 5- and "
+    "21-day realised variances",
     reference="Patton, 'Volatility forecast comparison using imperfect volatility proxies', "
     "Journal of Econometrics, 2011 (QLIKE); Bollerslev, 'Generalized autoregressive "
     "conditional heteroskedasticity', Journal of Econometrics, 1986 (GARCH)",

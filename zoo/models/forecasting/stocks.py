@@ -7,7 +7,8 @@ Both are `LSTMForecaster`s on series derived from a daily close and volume
 * `log_volume`: log(volume_t) minus its mean over the previous 21 trading days;
 * `rv5`, `rv21`: the mean of the squared log returns over the last 5 and 21 days
   (percent², a daily variance), so that `rv5` 5 steps ahead is the realised variance of
-  the next 5 days, and `rv21` 21 steps ahead that of the next 21 days.
+  the next 5 days, and `rv21` 21 steps ahead that of the next 21 days; `log_rv5`,
+  `log_rv21` their logarithms.
 
 `StockReturnForecaster` ("stock-return-lstm") forecasts the next `horizon` (5) log returns
 from a window of returns and volume (day of week as a calendar covariate) and is scored
@@ -15,8 +16,8 @@ beside the random walk (zero return) and the historical mean return of the train
 part: return MAE, price MAE (percent of the last price) and directional accuracy (an
 up/down call, zero counted as up).
 
-`StockVolatilityForecaster` ("stock-volatility-lstm") forecasts `rv5` and `rv21` over 21
-steps; its score is QLIKE (Patton, 2011) and MSE of the 5- and 21-day realised variance,
+`StockVolatilityForecaster` ("stock-volatility-lstm") forecasts `log_rv5` and
+`log_rv21` over 21 steps; its score is QLIKE (Patton, 2011) and MSE of the 5- and 21-day realised variance,
 beside EWMA (RiskMetrics, lambda = 0.94) and the last realised variance. GARCH(1,1),
 fitted with `arch` on all data before each origin, is a baseline of the walk-forward
 benchmark (`benchmarks/quality_forecasting.py --only stocks`), which has that history.
@@ -38,7 +39,7 @@ __all__ = ["StockReturnForecaster", "StockVolatilityForecaster", "qlike", "stock
 #: The RiskMetrics smoothing constant of the EWMA variance baseline.
 EWMA_LAMBDA = 0.94
 _VOLUME_WINDOW = 21
-_DERIVED = ("log_return", "log_volume", "rv5", "rv21")
+_DERIVED = ("log_return", "log_volume", "rv5", "rv21", "log_rv5", "log_rv21")
 
 
 def stock_features(series: TimeSeries) -> TimeSeries:
@@ -76,6 +77,8 @@ def stock_features(series: TimeSeries) -> TimeSeries:
     squared = r**2
     for days in (5, 21):
         columns[f"rv{days}"] = np.convolve(squared, np.ones(days) / days)[: len(r)]
+    for days in (5, 21):
+        columns[f"log_rv{days}"] = np.log(np.maximum(columns[f"rv{days}"], 1e-6))
     start = _VOLUME_WINDOW + 1
     values = np.stack(list(columns.values()), axis=1)[start:]
     return TimeSeries(
@@ -185,62 +188,69 @@ class StockReturnForecaster(_StockForecaster):
 
 
 class StockVolatilityForecaster(_StockForecaster):
-    """Realised variance over the next 5 and 21 trading days (`rv5` at step 5, `rv21` at
-    step 21), from 63 days of returns and realised variances.
+    """Realised variance over the next 5 and 21 trading days (`log_rv5` at step 5,
+    `log_rv21` at step 21), from 63 days of returns and log realised variances.
 
-    The network forecasts the path of the backward-looking `rv5` and `rv21` over 21 steps
-    with the MSE (its conditional mean, which QLIKE rewards), from the last values (the
-    `last` skip connection) and relative windows.
+    The network forecasts the paths of `log_rv5` and `log_rv21` over 21 steps with the
+    MSE on the log scale (relative errors, as QLIKE weighs them), from the last values
+    (the `last` skip connection) and relative windows. A forecast of the log variance is
+    the log of a median; after training, each output's bias is moved by the log of the
+    mean of `exp(residual)` on the validation windows (Duan's smearing estimate), so
+    that `exp(forecast)` estimates the mean variance. `forecast` is on the log scale:
+    `exp(forecast)` is the daily variance in percent².
     """
 
     default_hparams = {
         **LSTMForecaster.default_hparams,
         "input_width": 63,
         "horizon": 21,
-        "targets": ["rv5", "rv21"],
+        "targets": ["log_rv5", "log_rv21"],
         "units": 32,
         "epochs": 20,
         "skip": "last",
         "relative": True,
         "season": 5,
     }
-    COLUMNS = ("log_return", "rv5", "rv21")
+    COLUMNS = ("log_return", "log_rv5", "log_rv21")
 
     def __init__(self, name: str | None = None, **hparams: Any) -> None:
         super().__init__(name, **hparams)
-        if list(self.hparams["targets"]) != ["rv5", "rv21"]:
-            raise ValueError("stock-volatility-lstm forecasts the targets rv5, rv21")
+        if list(self.hparams["targets"]) != ["log_rv5", "log_rv21"]:
+            raise ValueError("stock-volatility-lstm forecasts the targets log_rv5, log_rv21")
 
-    #: Variance forecasts are at least this share of the training mean variance (a
-    #: variance is positive; the network's linear head is not).
-    FLOOR = 0.05
-
-    def from_scaled(self, scaled: np.ndarray) -> dict[str, np.ndarray]:
-        """The forecast paths of rv5 and rv21, floored at `FLOOR` x their training mean."""
-        out = super().from_scaled(scaled)
-        pre = self.preprocessor
-        floor = self.FLOOR * np.asarray(pre.scaler.mean_, np.float64)[pre.target_index]
-        out["forecast"] = np.maximum(out["forecast"], floor.astype(out["forecast"].dtype))
-        return out
+    def fit(self, data: Any, epochs: int | None = None, verbose: int | str = 2, **kwargs: Any):
+        """`LSTMForecaster.fit`, then the smearing correction of the head's bias."""
+        history = super().fit(data, epochs=epochs, verbose=verbose, **kwargs)
+        if self.validation_windows is not None:
+            x, y = self.validation_windows
+            pre = self.preprocessor
+            scale = np.asarray(pre.scaler.scale_, np.float64)[pre.target_index]
+            residual = (y - self.infer("network", x)[0]) * scale  # log scale, [N, H, n]
+            shift = np.log(np.mean(np.exp(residual), axis=0)) / scale  # [H, n], scaled
+            head = self.head_layer()
+            kernel, bias = head.get_weights()
+            head.set_weights([kernel, bias + shift.reshape(-1).astype(bias.dtype)])
+        return history
 
     def _point_metrics(self, y: np.ndarray, f: np.ndarray) -> dict[str, float | None]:
-        y, f = np.asarray(y, np.float64), np.asarray(f, np.float64)
-        if y.shape[-2] < 21:  # a shorter horizon: the plain metrics only
-            return super()._point_metrics(y, f)
+        y, f = np.exp(np.asarray(y, np.float64)), np.exp(np.asarray(f, np.float64))
+        if y.shape[-2] < 21:  # a shorter horizon: QLIKE and MSE over every step
+            return {"qlike": qlike(y, f), "mse": float(np.mean((y - f) ** 2))}
         pairs = {5: (y[:, 4, 0], f[:, 4, 0]), 21: (y[:, 20, 1], f[:, 20, 1])}
         row: dict[str, float | None] = {}
         for days, (a, p) in pairs.items():
             row[f"qlike_{days}"] = qlike(a, p)
-            row[f"mse_{days}"] = float(np.mean((a - np.maximum(p, 1e-8)) ** 2))
+            row[f"mse_{days}"] = float(np.mean((a - p) ** 2))
         row["qlike"] = (row["qlike_5"] + row["qlike_21"]) / 2
         return row
 
     def _baselines(self, raw: np.ndarray, horizon: int) -> dict[str, np.ndarray]:
-        """EWMA (lambda 0.94) and the last realised variances, flat over the horizon."""
+        """EWMA (lambda 0.94) and the last realised variances, flat over the horizon
+        (log scale, as the forecasts)."""
         columns = self.preprocessor.columns
         returns = raw[..., columns.index("log_return")]
-        ewma = ewma_variance(returns)
-        last = raw[:, -1, [columns.index("rv5"), columns.index("rv21")]]
+        ewma = np.log(np.maximum(ewma_variance(returns), 1e-8))
+        last = raw[:, -1, [columns.index("log_rv5"), columns.index("log_rv21")]]
         return {
             "ewma": np.repeat(np.stack([ewma, ewma], -1)[:, None], horizon, axis=1),
             "last_rv": np.repeat(last[:, None], horizon, axis=1),
