@@ -8,8 +8,7 @@ Both are `LSTMForecaster`s on series derived from a daily close and volume
 * `rv5`, `rv21`: the mean of the squared log returns over the last 5 and 21 days
   (percent², a daily variance), so that `rv5` 5 steps ahead is the realised variance of
   the next 5 days, and `rv21` 21 steps ahead that of the next 21 days; `log_rv5`,
-  `log_rv21` their logarithms;
-* `log_ewma`: the log of the RiskMetrics EWMA variance (lambda 0.94) at each close.
+  `log_rv21` their logarithms.
 
 `StockReturnForecaster` ("stock-return-lstm") forecasts the next `horizon` (5) log returns
 from a window of returns and volume (day of week as a calendar covariate) and is scored
@@ -40,7 +39,7 @@ __all__ = ["StockReturnForecaster", "StockVolatilityForecaster", "qlike", "stock
 #: The RiskMetrics smoothing constant of the EWMA variance baseline.
 EWMA_LAMBDA = 0.94
 _VOLUME_WINDOW = 21
-_DERIVED = ("log_return", "log_volume", "rv5", "rv21", "log_rv5", "log_rv21", "log_ewma")
+_DERIVED = ("log_return", "log_volume", "rv5", "rv21", "log_rv5", "log_rv21")
 
 
 def stock_features(series: TimeSeries) -> TimeSeries:
@@ -80,11 +79,6 @@ def stock_features(series: TimeSeries) -> TimeSeries:
         columns[f"rv{days}"] = np.convolve(squared, np.ones(days) / days)[: len(r)]
     for days in (5, 21):
         columns[f"log_rv{days}"] = np.log(np.maximum(columns[f"rv{days}"], 1e-6))
-    ewma = np.empty_like(r)  # RiskMetrics variance known at the close of each day
-    ewma[0] = squared[: _VOLUME_WINDOW + 1].mean()
-    for t in range(1, len(r)):
-        ewma[t] = EWMA_LAMBDA * ewma[t - 1] + (1.0 - EWMA_LAMBDA) * squared[t]
-    columns["log_ewma"] = np.log(np.maximum(ewma, 1e-6))
     start = _VOLUME_WINDOW + 1
     values = np.stack(list(columns.values()), axis=1)[start:]
     return TimeSeries(
@@ -195,8 +189,7 @@ class StockReturnForecaster(_StockForecaster):
 
 class StockVolatilityForecaster(_StockForecaster):
     """Realised variance over the next 5 and 21 trading days (`log_rv5` at step 5,
-    `log_rv21` at step 21), from 63 days of returns, log realised variances and the log
-    EWMA variance.
+    `log_rv21` at step 21), from 63 days of returns and log realised variances.
 
     The network forecasts the paths of `log_rv5` and `log_rv21` over 21 steps with the
     MSE on the log scale (relative errors, as QLIKE weighs them), from the last values
@@ -218,7 +211,7 @@ class StockVolatilityForecaster(_StockForecaster):
         "relative": True,
         "season": 5,
     }
-    COLUMNS = ("log_return", "log_rv5", "log_rv21", "log_ewma")
+    COLUMNS = ("log_return", "log_rv5", "log_rv21")
 
     def __init__(self, name: str | None = None, **hparams: Any) -> None:
         super().__init__(name, **hparams)
