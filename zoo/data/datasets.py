@@ -60,7 +60,7 @@ DATASETS: dict[str, Dataset] = {
         Dataset(
             "seattle-weather",
             "vega_datasets",
-            "MIT (package); NOAA observations, US public domain",
+            "MIT (package); NOAA observations, public domain (the package's notes)",
             "daily",
             "2012-01-01 .. 2015-12-31 (1461 days)",
             ("precipitation", "temp_max", "temp_min", "wind"),
@@ -94,7 +94,7 @@ DATASETS: dict[str, Dataset] = {
         Dataset(
             "seattle-temps",
             "vega_datasets",
-            "MIT (package); source data not stated",
+            "MIT (package); NOAA data, public domain (the package's notes)",
             "hourly",
             "2010-01-01 .. 2010-12-31 (8759 hours)",
             ("temp",),
@@ -106,7 +106,7 @@ DATASETS: dict[str, Dataset] = {
         Dataset(
             "sf-temps",
             "vega_datasets",
-            "MIT (package); source data not stated",
+            "MIT (package); NOAA data, public domain (the package's notes)",
             "hourly",
             "2010-01-01 .. 2010-12-31 (8759 hours)",
             ("temp",),
