@@ -8,9 +8,9 @@ well as a path:
   text ``weather`` column ("rain", "sun", ...) is not read.
 * stocks: ``sp500`` and ``nasdaq`` (arch): daily OHLCV of the S&P 500 and NASDAQ
   composite indices, 1999-2018, one row per trading day (frequency ``"B"``).
-* ``seattle-temps`` and ``sf-temps`` (vega_datasets): hourly temperatures of 2010 in °F,
-  a smooth, synthetic-looking curve (a normal-climate profile with little weather
-  noise), easy for a seasonal naive forecast.
+* ``seattle-temps`` and ``sf-temps`` (vega_datasets): hourly temperatures of 2010 in °F
+  (NOAA data, the package says), a smooth curve with little day-to-day weather in it, on
+  which a seasonal naive forecast is nearly exact.
 
 Each entry names the package, its licence, the frequency, span and columns, and the
 column a forecaster predicts by default (`Dataset.target`).
@@ -100,8 +100,8 @@ DATASETS: dict[str, Dataset] = {
             ("temp",),
             "temp",
             "weather",
-            "Seattle hourly temperature (°F), 2010: a smooth normal-climate curve, "
-            "not day-to-day weather",
+            "Seattle hourly temperature (°F), 2010: a smooth curve, nearly exact for a "
+            "seasonal naive forecast",
         ),
         Dataset(
             "sf-temps",
