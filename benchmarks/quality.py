@@ -45,7 +45,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=os.environ.get("LSTM_ZOO_DATA_DIR"))
     parser.add_argument(
-        "--only", choices=["sst2", "etth1", "spa-eng", "conll2003"], action="append"
+        "--only",
+        choices=["sst2", "etth1", "spa-eng", "conll2003", "stocks", "weather"],
+        action="append",
     )
     parser.add_argument(
         "--translation-minutes", type=float, default=45.0, help="spa-eng training budget"
@@ -56,7 +58,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.data_dir is None or not Path(args.data_dir).is_dir():
         parser.error("give --data-dir (or set LSTM_ZOO_DATA_DIR) pointing at the datasets")
-    wanted = set(args.only or ["sst2", "etth1", "spa-eng", "conll2003"])
+    wanted = set(args.only or ["sst2", "etth1", "spa-eng", "conll2003", "stocks", "weather"])
     results: dict[str, list[dict]] = {}
     start = time.perf_counter()
     if "sst2" in wanted:
@@ -67,6 +69,14 @@ def main() -> None:
         from quality_forecasting import run_etth1
 
         results["etth1"] = run_etth1(args.data_dir)
+    if "stocks" in wanted:
+        from quality_walkforward import run_stocks
+
+        results["stocks"] = run_stocks()
+    if "weather" in wanted:
+        from quality_walkforward import run_weather
+
+        results["weather"] = run_weather(args.data_dir)
     if "spa-eng" in wanted:
         from quality_translation import run_spa_eng
 

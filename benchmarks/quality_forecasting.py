@@ -136,7 +136,27 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
+    parser.add_argument(
+        "--only",
+        choices=["etth1", "stocks", "weather"],
+        default="etth1",
+        help="etth1 (Informer protocol), or the walk-forward stocks / weather tables "
+        "(benchmarks/quality_walkforward.py)",
+    )
     args = parser.parse_args()
+    if args.only != "etth1":
+        from quality_walkforward import print_table, run_stocks, run_weather
+
+        start = time.perf_counter()
+        if args.only == "stocks":
+            rows = run_stocks(epochs=args.epochs, seed=args.seed)
+        else:
+            rows = run_weather(args.data_dir, epochs=max(args.epochs, 40), seed=args.seed)
+        print_table(rows)
+        print(f"total time: {(time.perf_counter() - start) / 60:.1f} min")
+        if args.json:
+            args.json.write_text(json.dumps(rows, indent=2) + "\n")
+        return
     overrides = {k: _value(v) for k, _, v in (s.partition("=") for s in args.set)}
     start = time.perf_counter()
     rows = run_etth1(args.data_dir, args.horizons, args.epochs, args.seed, **overrides)

@@ -186,6 +186,11 @@ def data_fingerprint(data: Any, model: str, seed: int) -> str | None:
         return digest.hexdigest()
     if not isinstance(data, (str, os.PathLike)):
         return None
+    from zoo.data.datasets import is_dataset
+
+    if is_dataset(data):  # an embedded dataset, by name: its name and version
+        digest.update(f"embedded dataset {data} of {model}, seed {seed}".encode())
+        return digest.hexdigest()
     path = Path(data)
     try:
         mode = path.stat().st_mode

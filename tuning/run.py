@@ -83,11 +83,12 @@ def search(
     worker = config.role == "worker"
     check_directory(directory, config.overwrite)
     check_project(project_dir, config.model, config.tuner, config.overwrite and not worker)
-    train = _training_data(config.model, data, config.seed, config.fixed)
+    train, data_defaults = _training_data(config.model, data, config.seed, config.fixed)
     source = _Source(
         train=train,
         path=data if _is_path(data) else None,
         sha256=data_fingerprint(data, config.model, config.seed),  # None for data in memory
+        data_defaults=data_defaults,
     )
 
     from tuning.distributed import distributed_environment
@@ -113,6 +114,8 @@ class _Source:
     train: Any
     path: Any
     sha256: str | None
+    #: Hyperparameters the data set (`ZooModel.data_defaults`), the search's defaults.
+    data_defaults: dict[str, Any]
 
 
 def _is_path(data: Any) -> bool:
@@ -120,17 +123,26 @@ def _is_path(data: Any) -> bool:
 
 
 def _training_data(name: str, data: Any, seed: int, fixed: dict[str, Any] | None):
-    """The training part of `data` (a path, a dataset, or None: the embedded default)."""
+    """`(train, data_defaults)`: the training part of `data` (a path, an embedded
+    dataset's name, the data itself, or None: the embedded default) and the
+    hyperparameters the data set on the model (`ZooModel.data_defaults`)."""
     import zoo
+    from zoo.data.datasets import is_dataset
 
     if data is not None and not isinstance(data, (str, os.PathLike)):
-        return data
+        return data, {}
     model = zoo.create_model(name, **(fixed or {}))
     if data is None:
-        return model.default_data(seed=seed)[0]
-    if not Path(data).exists():
-        raise FileNotFoundError(f"--data {data}: no such file or directory.")
-    return model.load_data(data, seed=seed)[0]
+        train = model.default_data(seed=seed)[0]
+    elif not is_dataset(data) and not Path(data).exists():
+        raise FileNotFoundError(
+            f"--data {data}: no such file, directory or embedded dataset (see `lstm-zoo datasets`)."
+        )
+    else:
+        train = model.load_data(data, seed=seed)[0]
+    for line in model.data_notes:
+        print(line, flush=True)
+    return train, dict(model.data_defaults)
 
 
 class _Run:
@@ -174,6 +186,7 @@ class _Run:
         hypermodel = hypermodel_for(
             config.model, self.source.train, fixed=dict(config.fixed),
             max_epochs=config.max_epochs, verbose=config.verbose,
+            data_defaults=self.source.data_defaults,
         )  # fmt: skip
         manifest = self.manifest(hypermodel)
         if self.rule is not None:

@@ -113,6 +113,19 @@ PREPROCESSING: dict[str, dict[str, Any]] = {
             "mase_scale": NUMBERS,
             "input_width": POSITIVE,
             "horizon": POSITIVE,
+            "conformal": {"type": "array", "maxItems": 100000, "items": NUMBERS},
+            "reference": {
+                "type": "object",
+                "required": ["dates", "values"],
+                "properties": {
+                    "dates": {
+                        "type": "array",
+                        "maxItems": 100000,
+                        "items": {"type": "string", "maxLength": 40},
+                    },
+                    "values": {"type": "array", "maxItems": 100000, "items": NUMBERS},
+                },
+            },
         },
     },
 }

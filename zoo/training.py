@@ -16,15 +16,31 @@ def metrics_table(report: dict[str, Any]) -> str:
         {m for row in rows.values() for m, x in row.items() if isinstance(x, (int, float))},
         key=lambda m: (m not in ("accuracy", "macro_f1", "mse", "mae", "mase"), m),
     )
+    rows = {k: v for k, v in rows.items() if any(m in columns for m in v)}
     width = max(len(r) for r in rows) + 2
-    lines = [f"{'':{width}s}" + "".join(f"{c:>12s}" for c in columns)]
+    sizes = {c: max(12, len(c) + 2) for c in columns}  # names never run together
+    lines = [f"{'':{width}s}" + "".join(f"{c:>{sizes[c]}s}" for c in columns)]
     for name, row in rows.items():
         cells = "".join(
-            f"{row[c]:12.4f}" if isinstance(row.get(c), (int, float)) else f"{'-':>12s}"
+            f"{row[c]:{sizes[c]}.4f}"
+            if isinstance(row.get(c), (int, float))
+            else f"{'-':>{sizes[c]}s}"
             for c in columns
         )
         lines.append(f"{name:{width}s}{cells}")
     return "\n".join(lines)
+
+
+def check_data_options(model: Any, options: dict[str, Any]) -> None:
+    """Raises `ValueError` naming the first option of `options` that the model's
+    `load_data` does not take (e.g. `--delimiter` for a sentiment model)."""
+    import inspect
+
+    accepted = inspect.signature(model.load_data).parameters
+    for key in options:
+        if key not in accepted:
+            option = "--" + key.replace("_", "-")
+            raise ValueError(f"{option} does not apply to {model.name}'s data")
 
 
 def train_and_report(
@@ -38,6 +54,7 @@ def train_and_report(
     overwrite: bool = False,
     callbacks: list | None = None,
     write: bool = True,
+    data_options: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Creates `name`, fits it on `data` (or the embedded default), evaluates it
     on the held-out split, saves it to `out` with `metrics.json` and plots.
@@ -50,6 +67,9 @@ def train_and_report(
     and the plots are written into one staging folder and renamed into place
     together, so a failure leaves nothing half-written.
 
+    `data` is a path or the name of an embedded dataset (`lstm-zoo datasets`);
+    `data_options` (delimiter, date_column, value_columns) go to the model's `load_data`.
+
     `callbacks` go to the model's `fit` (e.g. `zoo.distribute`'s backups);
     with `write=False` (a multi-worker job's non-chief workers) nothing is
     written and `files` is empty."""
@@ -59,13 +79,22 @@ def train_and_report(
     model = zoo.create_model(name, **(overrides or {}))
     out = Path(out)
     outputs.check_destination(out, outputs.MODEL, overwrite=overwrite, option="--out", owner=name)
+    options = {k: v for k, v in (data_options or {}).items() if v is not None}
+    check_data_options(model, options)
     if data is not None:
-        if not Path(data).exists():
-            raise FileNotFoundError(f"--data {data}: no such file or directory.")
-        train, test = model.load_data(data, seed=seed)
+        from zoo.data.datasets import is_dataset
+
+        if not is_dataset(data) and not Path(data).exists():
+            raise FileNotFoundError(
+                f"--data {data}: no such file, directory or embedded dataset "
+                "(see `lstm-zoo datasets`)."
+            )
+        train, test = model.load_data(data, seed=seed, **options)
     else:
         train, test = model.default_data(seed=seed)
     print(f"training {name} on {getattr(train, 'source', 'data')} ({len(train)} training items)")
+    for line in model.data_notes:
+        print(line)
     start = time.perf_counter()
     fit_options = {"callbacks": callbacks} if callbacks else {}
     model.fit(train, epochs=epochs, verbose=verbose, **fit_options)

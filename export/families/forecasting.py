@@ -63,7 +63,12 @@ def _real_windows(model, samples) -> np.ndarray | None:
         return None
     try:
         pre = model.preprocessor
-        series = pre.as_series(samples) if samples is not None else model.default_data()[1]
+        if samples is not None:
+            series = pre.as_series(samples)
+        elif pre.reference is not None:  # the real stretch of its training series
+            series = pre.reference
+        else:
+            series = model.default_data()[1]
         x, _, _ = pre.windows(series)
     except (DataError, ValueError, KeyError):
         return None  # the embedded default does not fit this model's columns

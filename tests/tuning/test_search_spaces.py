@@ -83,6 +83,17 @@ PINNED = {
     ),
     "ner-bilstm-crf": (NERHyperModel, "val_f1", "max", NER, NER_DEFAULTS),
     "ner-bilstm": (NERHyperModel, "val_f1", "max", NER, NER_DEFAULTS),
+    "stock-return-lstm": (
+        ForecastingHyperModel, "val_loss", "min",
+        {**FORECASTING, "input_width": ("Choice", [5, 10, 21, 42])},
+        {**FORECAST_DEFAULTS, "input_width": 21, "units": 32, "dropout": 0.1, "skip": "none",
+         "relative": False},
+    ),
+    "stock-volatility-lstm": (
+        ForecastingHyperModel, "val_loss", "min",
+        {**FORECASTING, "input_width": ("Choice", [15, 31, 63, 126])},
+        {**FORECAST_DEFAULTS, "input_width": 63, "units": 32, "skip": "last"},
+    ),
     "translation-attention-lstm": (
         TranslationHyperModel, "val_loss", "min", TRANSLATION,
         {"embedding_dim": 128, "units": 256, "attention": "luong", "dropout": 0.1,

@@ -13,7 +13,10 @@ from zoo.cli.errors import one_line_errors, parse_overrides
 def tune(
     model: str = typer.Argument(..., help="A registered model name (see `lstm-zoo models`)."),
     data: Path = typer.Option(
-        None, "--data", help="A data file or directory; without it, the embedded default."
+        None,
+        "--data",
+        help="A data file or directory, or an embedded dataset's name (see `lstm-zoo "
+        "datasets`); without it, the model's embedded default.",
     ),
     tuner: str = typer.Option(
         "random", "--tuner", help="keras-tuner's random, bayesian, hyperband or grid."

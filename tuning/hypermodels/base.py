@@ -46,10 +46,14 @@ class ZooHyperModel(keras_tuner.HyperModel):
         fixed: dict[str, Any] | None = None,
         max_epochs: int = 5,
         verbose: int | str = 0,
+        data_defaults: dict[str, Any] | None = None,
     ) -> None:
         card = zoo.model_card(model_name)  # UnknownModelError with suggestions
         self.model_name = model_name
-        self.defaults: dict[str, Any] = dict(card["hyperparameters"])
+        #: Hyperparameters the training data set (`ZooModel.data_defaults`, e.g. a
+        #: forecaster's window for daily data): the defaults every trial starts from.
+        self.data_defaults = dict(data_defaults or {})
+        self.defaults: dict[str, Any] = {**card["hyperparameters"], **self.data_defaults}
         self.fixed = dict(fixed or {})
         unknown = sorted(set(self.fixed) - set(self.defaults))
         if unknown:
@@ -124,7 +128,8 @@ class ZooHyperModel(keras_tuner.HyperModel):
         """The zoo model for `choices`, with the fixed hyperparameters on top; execution
         `k` of a trial gets seed `seed + k` (initialisation, shuffling and the family's
         validation split), so that executions differ unless the seed is fixed."""
-        constants = {k: v for k, v in self.fixed.items() if k not in choices}
+        constants = {k: v for k, v in self.data_defaults.items() if k not in choices}
+        constants.update({k: v for k, v in self.fixed.items() if k not in choices})
         if self.execution and "seed" not in self.fixed:
             constants["seed"] = int(self.defaults["seed"]) + self.execution
         return zoo.create_model(self.model_name, **{**choices, **constants})

@@ -30,7 +30,7 @@ class ForecastingHyperModel(ZooHyperModel):
 
     def space(self, hp) -> dict[str, Any]:
         return {
-            "input_width": self.choice(hp, "input_width", [24, 48, 96, 168]),
+            "input_width": self.choice(hp, "input_width", self.widths()),
             "units": self.integer(hp, "units", 16, 128, step=16),
             "layers": self.integer(hp, "layers", 1, 2),
             "dropout": self.choice(hp, "dropout", [0.0, 0.1, 0.2, 0.3]),
@@ -40,6 +40,15 @@ class ForecastingHyperModel(ZooHyperModel):
             "relative": self.boolean(hp, "relative"),
             "calendar": self.boolean(hp, "calendar"),
         }
+
+    def widths(self) -> list[int]:
+        """The input windows searched: a day to a week of hours for the hourly default
+        (24, 48, 96, 168); for a window set by the data (e.g. 28 days for daily data),
+        a quarter, half, once and twice that window."""
+        width = int(self.defaults["input_width"])
+        if width == 168:
+            return [24, 48, 96, 168]
+        return sorted({max(2, width // 4), max(2, width // 2), width, 2 * width})
 
     def prepare(self, zoo_model: Any, data: Any) -> Any:
         """The scaler and window state, as `LSTMForecaster.fit` fits them

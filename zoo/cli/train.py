@@ -13,7 +13,21 @@ from zoo.cli.errors import one_line_errors, parse_overrides
 def train(
     model: str = typer.Argument(..., help="A registered model name (see `lstm-zoo models`)."),
     data: Path = typer.Option(
-        None, "--data", help="A data file or directory; without it, the embedded default."
+        None,
+        "--data",
+        help="A data file or directory, or an embedded dataset's name (see `lstm-zoo "
+        "datasets`); without it, the model's embedded default.",
+    ),
+    delimiter: str = typer.Option(
+        None, "--delimiter", help="The data file's field delimiter (default: inferred)."
+    ),
+    date_column: str = typer.Option(
+        None, "--date-column", help="A series CSV's date column (default: 'date', else the first)."
+    ),
+    columns: str = typer.Option(
+        None,
+        "--columns",
+        help="A series CSV's value columns, comma-separated (default: every other column).",
     ),
     epochs: int = typer.Option(None, "--epochs", min=1, help="Epochs (default: the model's)."),
     out: Path = typer.Option(None, "--out", help="Output directory (default: runs/MODEL)."),
@@ -62,8 +76,33 @@ def train(
             overwrite=overwrite,
             callbacks=run.callbacks(),
             write=run.is_chief,
+            data_options={
+                "delimiter": _delimiter(delimiter),
+                "date_column": date_column,
+                "value_columns": _columns(columns),
+            },
         )
     if not run.is_chief:
         typer.echo(f"{run.task}: trained; the chief writes {out}")
         return
     typer.echo(f"wrote {result['out']}: {', '.join(sorted(result['files']))}")
+
+
+def _delimiter(text: str | None) -> str | None:
+    """`--delimiter`: one character; `tab` or `\\t` for a tab."""
+    if text is None:
+        return None
+    text = "\t" if text in ("tab", "\\t") else text
+    if len(text) != 1 or text in '\r\n"':
+        raise ValueError(f"--delimiter must be one character (or 'tab'), got {text!r}")
+    return text
+
+
+def _columns(text: str | None) -> list[str] | None:
+    """`--columns a,b`: the names, stripped; an empty name is refused."""
+    if text is None:
+        return None
+    names = [name.strip() for name in text.split(",")]
+    if not all(names):
+        raise ValueError(f"--columns must be comma-separated column names, got {text!r}")
+    return names

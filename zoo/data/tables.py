@@ -57,6 +57,11 @@ def _describe(delimiter: str) -> str:
     )
 
 
+def _option_value(delimiter: str) -> str:
+    """How a delimiter is written after `--delimiter` in a shell."""
+    return "tab" if delimiter == "\t" else f"'{delimiter}'"
+
+
 def _count(columns: int) -> str:
     return "a single column" if columns == 1 else f"{columns} columns"
 
@@ -148,7 +153,8 @@ def read_records(
         if len(record) != width:
             hint = _sniff(sample)
             advice = (
-                f"; the file looks {_describe(hint)}-delimited: pass delimiter={hint!r}"
+                f"; the file looks {_describe(hint)}-delimited: pass --delimiter "
+                f"{_option_value(hint)} (delimiter={hint!r} in Python)"
                 if hint is not None and hint != chosen
                 else ""
             )
@@ -172,7 +178,8 @@ def _raise_too_few_columns(
             raise DataError(
                 f"read with the {how} {_describe(delimiter)} delimiter the file has "
                 f"{_count(len(first))} {format_value(joined)}; it looks "
-                f"{_describe(alternative)}-delimited: pass delimiter={alternative!r}",
+                f"{_describe(alternative)}-delimited: pass --delimiter "
+                f"{_option_value(alternative)} (delimiter={alternative!r} in Python)",
                 file=path,
                 row=1,
                 value=joined,

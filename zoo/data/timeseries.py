@@ -47,7 +47,7 @@ _DATE_FORMATS = (
     "%m/%d/%Y",
 )
 _SECONDS = {"min": 60, "h": 3600, "D": 86400, "W": 7 * 86400}
-_NAMES = {"min": "minutely", "h": "hourly", "D": "daily", "W": "weekly"}
+_NAMES = {"min": "minutely", "h": "hourly", "D": "daily", "B": "trading-daily", "W": "weekly"}
 _CALENDAR = {"MS": "M", "M": "M", "YS": "Y", "Y": "Y"}  # alias -> NumPy calendar unit
 #: The values of ``spacing`` in :func:`load_series_csv`.
 SPACING_OPTIONS = ("strict", "interpolate", "keep")
@@ -196,6 +196,8 @@ def infer_freq(dates: np.ndarray) -> str | None:
         return None
     steps, counts = np.unique(np.diff(dates).astype(np.int64), return_counts=True)
     step = int(steps[np.argmax(counts)])
+    if step == 86400 and _trading_days(dates):
+        return "B"
     for alias, seconds in _SECONDS.items():
         if step == seconds:
             return alias
@@ -206,6 +208,14 @@ def infer_freq(dates: np.ndarray) -> str | None:
     if 365 <= days <= 366:
         return "YS" if first_of_month else "Y"
     return f"{step}s"
+
+
+def _trading_days(dates: np.ndarray) -> bool:
+    """Whether daily ``dates`` are trading days: no weekend, and weekend gaps present."""
+    days = dates.astype("datetime64[D]")
+    if len(days) < 5 or not np.is_busday(days).all():
+        return False
+    return bool((np.diff(days).astype(np.int64) > 1).any())
 
 
 def describe_freq(freq: str | None) -> str:
@@ -243,6 +253,10 @@ def _irregular(dates: np.ndarray, freq: str) -> tuple[int, str] | None:
             missing = int(periods[i] - periods[i - 1]) - 1
             return i, f"{missing} {name}{'s' if missing != 1 else ''} missing before it"
         return None
+    if freq == "B":  # trading days: weekends and market holidays are not gaps
+        days = np.diff(dates.astype("datetime64[D]")).astype(np.int64)
+        bad = np.flatnonzero((days < 1) | (days > 5))
+        return (int(bad[0]) + 1, "more than 5 days missing before it") if bad.size else None
     step = _SECONDS.get(freq) or int(freq.removesuffix("s"))
     steps = np.diff(dates).astype(np.int64)
     bad = np.flatnonzero(steps != step)
@@ -313,7 +327,7 @@ def _interpolate(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Resample onto the regular grid of the modal step, linearly in time."""
     freq = infer_freq(dates)
-    if freq is None or _irregular(dates, freq) is None:
+    if freq is None or freq == "B" or _irregular(dates, freq) is None:
         return dates, values
     if freq in _CALENDAR:
         periods = dates[[0, -1]].astype(f"datetime64[{_CALENDAR[freq]}]").astype(np.int64)

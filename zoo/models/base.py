@@ -67,6 +67,12 @@ class ZooModel:
         #: What prediction runs on: None for the Keras networks (`KerasEngine`), or an
         #: engine handed in with `use_engine` (the runtime's onnxruntime over a bundle).
         self.engine = None
+        #: Hyperparameters the data set when they were not given (`load_data` may fill
+        #: them, e.g. a forecaster's window from the series' frequency); a search
+        #: starts from them too.
+        self.data_defaults: dict[str, Any] = {}
+        #: Lines `train` prints about what was inferred from the data.
+        self.data_notes: list[str] = []
 
     # -- to implement ---------------------------------------------------------
     def build_network(self):

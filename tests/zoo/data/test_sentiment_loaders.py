@@ -107,7 +107,7 @@ def test_text_table_errors(tmp_path: Path) -> None:
     ):
         load_text_table(_write(tmp_path, "m.csv", "text,label\na,1\n"), label_column="stars")
     tsv_as_csv = _write(tmp_path, "w.csv", "text\tlabel\ngood\t1\n")
-    with pytest.raises(DataError, match="tab-delimited: pass delimiter='\\\\t'"):
+    with pytest.raises(DataError, match="tab-delimited: pass --delimiter tab \\(delimiter='\\\\t'"):
         load_text_table(tsv_as_csv)
     with pytest.raises(DataError, match="row 3.*empty label"):
         load_text_table(_write(tmp_path, "n.csv", "text,label\na,1\nb,\n"))

@@ -41,7 +41,9 @@ def test_load_series_csv_reads_dates_and_values(tmp_path: Path) -> None:
 
 def test_other_date_formats_and_monthly_freq(tmp_path: Path) -> None:
     path = _write(tmp_path, "m.csv", "month;price\nJan 1 2000;1.5\nFeb 1 2000;2\nMar 1 2000;3\n")
-    with pytest.raises(DataError, match="semicolon-delimited: pass delimiter=';'"):
+    with pytest.raises(
+        DataError, match="semicolon-delimited: pass --delimiter ';' \\(delimiter=';' in Python\\)"
+    ):
         load_series_csv(path, date_column="month")  # .csv means comma unless told otherwise
     series = load_series_csv(path, date_column="month", delimiter=";")
     assert series.freq == "MS" and series.values[:, 0].tolist() == [1.5, 2.0, 3.0]
@@ -84,7 +86,8 @@ def test_empty_file_and_header_only(tmp_path: Path) -> None:
 def test_tsv_read_as_csv_suggests_the_delimiter(tmp_path: Path) -> None:
     path = _write(tmp_path, "tabbed.csv", "date\tOT\n2020-01-01\t1\n2020-01-02\t2\n")
     with pytest.raises(
-        DataError, match=r"single column 'date\\tOT'; it looks tab-delimited: pass delimiter='\\t'"
+        DataError,
+        match=r"single column 'date\\tOT'; it looks tab-delimited: pass --delimiter tab \(delimiter='\\t'",
     ):
         load_series_csv(path)
     assert load_series_csv(path, delimiter="\t").values[:, 0].tolist() == [1.0, 2.0]

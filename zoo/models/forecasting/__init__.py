@@ -21,9 +21,17 @@ from zoo.models.forecasting.backtest import backtest
 from zoo.models.forecasting.lstm_forecaster import LSTMForecaster
 from zoo.models.forecasting.preprocessor import SeriesPreprocessor
 from zoo.models.forecasting.quantile_lstm_forecaster import QuantileLSTMForecaster
+from zoo.models.forecasting.stocks import StockReturnForecaster, StockVolatilityForecaster
 from zoo.registry import register_model
 
-__all__ = ["LSTMForecaster", "QuantileLSTMForecaster", "SeriesPreprocessor", "backtest"]
+__all__ = [
+    "LSTMForecaster",
+    "QuantileLSTMForecaster",
+    "SeriesPreprocessor",
+    "StockReturnForecaster",
+    "StockVolatilityForecaster",
+    "backtest",
+]
 
 register_family(
     Family(
@@ -79,4 +87,40 @@ register_model(
     reference="Koenker & Bassett, 'Regression Quantiles', Econometrica, 1978 (pinball loss); "
     "Wen et al., 'A Multi-Horizon Quantile Recurrent Forecaster' (MQ-RNN), 2017",
     loaders=_LOADERS,
+)
+
+_STOCK_INPUTS = (
+    "TimeSeries of daily prices (Close, optional Volume; or an embedded dataset such as "
+    "'sp500'), turned into log returns (percent), relative log volume and 5/21-day realised "
+    "variances from past data only; windows standard-scaled on the training split, plus "
+    "day-of-week/day-of-year sin-cos covariates"
+)
+
+register_model(
+    "stock-return-lstm",
+    StockReturnForecaster,
+    summary="Next 5 daily log returns of a stock or index from a month of returns and "
+    "volume; scored (return MAE, price MAE, directional accuracy) beside the random walk "
+    "and the historical mean return.",
+    inputs=_STOCK_INPUTS,
+    outputs="forecast [5, 1]: the next 5 daily log returns in percent, with their dates",
+    reference="Fischer & Krauss, 'Deep learning with long short-term memory networks for "
+    "financial market predictions', European Journal of Operational Research, 2018",
+    loaders=("zoo.data.datasets.load_dataset", "zoo.data.load_series_csv"),
+)
+
+register_model(
+    "stock-volatility-lstm",
+    StockVolatilityForecaster,
+    summary="Realised variance of the next 5 and 21 trading days from 63 days of returns "
+    "and realised variances; scored with QLIKE and MSE beside EWMA (RiskMetrics) and, in "
+    "the walk-forward benchmark, GARCH(1,1) fitted with arch.",
+    inputs=_STOCK_INPUTS,
+    outputs="forecast [21, 2]: the paths of log rv5 and log rv21 (log daily variance, "
+    "percent^2); exp of step 5 of the first and step 21 of the second are the 5- and "
+    "21-day realised variances",
+    reference="Patton, 'Volatility forecast comparison using imperfect volatility proxies', "
+    "Journal of Econometrics, 2011 (QLIKE); Bollerslev, 'Generalized autoregressive "
+    "conditional heteroskedasticity', Journal of Econometrics, 1986 (GARCH)",
+    loaders=("zoo.data.datasets.load_dataset", "zoo.data.load_series_csv"),
 )

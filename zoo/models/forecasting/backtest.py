@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 _ROWS = ("model", "naive", "seasonal_naive")
-_SEASONS = {"h": 24, "D": 7, "MS": 12, "M": 12}
+_SEASONS = {"h": 24, "D": 7, "B": 5, "MS": 12, "M": 12}
 #: Fraction of a series held out as the test tail by `default_data` and `load_data`.
 TEST_FRACTION = 0.2
 

@@ -19,16 +19,58 @@ from typing import Any
 
 import numpy as np
 
-from zoo.data.timeseries import TimeSeries, load_series_csv
-from zoo.hparams import DROPOUT, FRACTION, LEARNING_RATE, SEED, boolean, choice, integer, names
+from zoo.data.timeseries import TimeSeries, describe_freq, infer_freq, load_series_csv
+from zoo.hparams import (
+    DROPOUT,
+    FRACTION,
+    LEARNING_RATE,
+    SEED,
+    boolean,
+    check_hparams,
+    choice,
+    integer,
+    names,
+)
 from zoo.models.base import ZooModel
 from zoo.models.forecasting.backtest import (
     baseline_forecasts,
+    infer_season,
     metric_row,
     series_part,
     split_tail,
 )
 from zoo.models.forecasting.preprocessor import SeriesPreprocessor
+
+#: `(input_width, horizon)` a series of each frequency gets when they are not set: a week
+#: of hours for the next day, four weeks of days for the next week, a month of trading
+#: days for the next week, a year of weeks for the next month, two years of months for
+#: the next year, two hours of minutes for the next hour.
+FREQUENCY_DEFAULTS: dict[str, tuple[int, int]] = {
+    "min": (120, 60),
+    "h": (168, 24),
+    "D": (28, 7),
+    "B": (21, 5),
+    "W": (52, 4),
+    "MS": (24, 12),
+    "M": (24, 12),
+}
+#: Any other frequency.
+OTHER_DEFAULTS = (48, 12)
+#: Column names taken as the target, in this order, when none is set (case-insensitive).
+TARGET_NAMES = ("target", "y", "value", "ot", "close", "adj close", "price", "temp", "temperature")
+
+
+def default_target(columns: list[str], preferred: str | None = None) -> str:
+    """The one column forecast by default: `preferred` (a dataset's target) when present,
+    else the first column named like a target (`TARGET_NAMES`), else the last column (as
+    ETT's `OT`)."""
+    if preferred in columns:
+        return preferred
+    lowered = [c.lower() for c in columns]
+    for name in TARGET_NAMES:
+        if name in lowered:
+            return columns[lowered.index(name)]
+    return columns[-1]
 
 
 def owner_hparams(owner) -> dict[str, Any]:
@@ -116,6 +158,10 @@ class LSTMForecaster(ZooModel):
             )
         #: The fitted preprocessing (unfitted until `fit` or `restore_preprocessing`).
         self.preprocessor = self.new_preprocessor()
+        #: The hyperparameters given by name (the others may follow the data, `adapt_to`).
+        self.explicit_hparams = frozenset(hparams)
+        #: The embedded dataset the model was last given by name (`load_data`), if any.
+        self.data_name: str | None = None
 
     # -- preprocessing --------------------------------------------------------
     def new_preprocessor(self) -> SeriesPreprocessor:
@@ -256,6 +302,8 @@ class LSTMForecaster(ZooModel):
         if kwargs:
             raise TypeError(f"fit() got unexpected arguments {sorted(kwargs)}")
         train, validation = self.fit_preprocessing(data, validation)
+        #: `(x, scaled y)` of the validation windows of the last `fit` (None: none).
+        self.validation_windows = None
         pre = self.preprocessor
         x, y, _ = pre.windows(train)
         val = None
@@ -264,6 +312,7 @@ class LSTMForecaster(ZooModel):
             pre.check_frequency(validation)
             vx, vy, _ = pre.windows(validation)
             val = (vx, self._train_targets(vy))
+            self.validation_windows = (vx, vy)
         keras.utils.set_random_seed(int(hp["seed"]))
         self.network = self.build_network() if network is None else network
         self.use_engine(None)  # predictions now come from the network just trained
@@ -352,6 +401,37 @@ class LSTMForecaster(ZooModel):
         return self.postprocess(self.infer("network", x)[0], series.dates[-1])
 
     # -- data -------------------------------------------------------------------
+    def adapt_to(self, series: TimeSeries, hints: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Fits the hyperparameters the user did not set to `series`: `input_width` and
+        `horizon` from its frequency (`FREQUENCY_DEFAULTS`), `hints` (a catalogue
+        dataset's better settings, e.g. the yearly season of daily weather), and one
+        target column (`default_target`) when `targets` was left at None. Records what
+        it chose in `data_defaults` and the lines `train` prints in `data_notes`."""
+        explicit = self.explicit_hparams
+        hints = dict(hints or {})
+        target = hints.pop("target", None)
+        freq = series.freq or (infer_freq(series.dates) if len(series) > 1 else None)
+        width, horizon = FREQUENCY_DEFAULTS.get(freq or "", OTHER_DEFAULTS)
+        chosen = {"input_width": width, "horizon": horizon, **hints}
+        chosen = {k: v for k, v in chosen.items() if k not in explicit}
+        if "targets" not in explicit:
+            chosen["targets"] = [default_target(series.columns, target)]
+        self.hparams = check_hparams(self.name, self.hparam_specs, {**self.hparams, **chosen})
+        if self.hparams["skip"] in ("none", False):
+            self.hparams["skip"] = None
+        self.preprocessor = self.new_preprocessor()
+        self.data_defaults = chosen
+        hp = self.hparams
+        season = int(hp["season"] or infer_season(freq))
+        how = "set" if {"input_width", "horizon"} <= explicit else "from the frequency"
+        self.data_notes = [
+            f"inferred frequency: {describe_freq(freq)}; season: {season} steps; "
+            f"input_width={hp['input_width']}, horizon={hp['horizon']} ({how})",
+            f"targets: {', '.join(hp['targets'] or series.columns)} "
+            f"(of {', '.join(series.columns)}; change with --set targets=NAME)",
+        ]
+        return chosen
+
     @_hybridmethod
     def default_data(owner, seed: int = 0) -> tuple[TimeSeries, TimeSeries]:
         """Hourly Seattle temperatures of 2010 (real data shipped in vega_datasets): the first
@@ -359,15 +439,63 @@ class LSTMForecaster(ZooModel):
         it) to test. The split is chronological; `seed` is unused."""
         from zoo.data.embedded import load_embedded_series
 
-        return split_tail(load_embedded_series("seattle-temps"), owner_hparams(owner))
+        series = load_embedded_series("seattle-temps")
+        if isinstance(owner, LSTMForecaster):
+            owner.adapt_to(series)
+        return split_tail(series, owner_hparams(owner))
 
     @_hybridmethod
-    def load_data(owner, path: str | os.PathLike[str], seed: int = 0):
+    def load_data(
+        owner,
+        path: str | os.PathLike[str],
+        seed: int = 0,
+        *,
+        delimiter: str | None = None,
+        date_column: str | None = None,
+        value_columns: list[str] | None = None,
+    ):
         """Like `default_data` from a CSV with a `date` column (else the first column is the
-        date) and numeric value columns; malformed files, and dates that are not evenly
-        spaced (gaps, repeats, disorder), raise `DataError` naming the row."""
-        series = load_series_csv(path, date_column=None)
+        date) and numeric value columns, or from an embedded dataset by name (`lstm-zoo
+        datasets`); malformed files, and dates that are not evenly spaced (gaps, repeats,
+        disorder), raise `DataError` naming the row. `delimiter`, `date_column` and
+        `value_columns` (default: every other column) choose how the CSV is read. On a
+        model (not the class), the hyperparameters left unset follow the series
+        (`adapt_to`)."""
+        from zoo.data.datasets import DATASETS, is_dataset
+
+        hints: dict[str, Any] = {}
+        if is_dataset(path):
+            series, hints = owner.dataset_series(str(path))
+            if value_columns:
+                series = series.select(value_columns)
+        else:
+            series = load_series_csv(
+                path, date_column=date_column, value_columns=value_columns, delimiter=delimiter
+            )
+            series = owner.prepare_series(series)
+        if isinstance(owner, LSTMForecaster):
+            owner.adapt_to(series, hints)
+            if str(path) in DATASETS:
+                owner.data_name = str(path)
         return split_tail(series, owner_hparams(owner))
+
+    @classmethod
+    def prepare_series(cls, series: TimeSeries) -> TimeSeries:
+        """The series as this model reads it (a subclass may derive columns)."""
+        return series
+
+    @classmethod
+    def dataset_series(cls, name: str) -> tuple[TimeSeries, dict[str, Any]]:
+        """The catalogue dataset `name` as this model reads it, and its hints (its default
+        target and better-suited hyperparameters). Stock series keep their closing price
+        and volume."""
+        from zoo.data.datasets import DATASETS, load_dataset
+
+        entry = DATASETS[name]
+        series = load_dataset(name)
+        if entry.kind == "stocks":
+            series = series.select(["Close", "Volume"])
+        return series, {"target": entry.target, **entry.hints}
 
     def plots(self, data: TimeSeries, directory: Path) -> list[Path]:
         """`forecast.png`: up to 3 consecutive forecasts ending at the end of `data` against

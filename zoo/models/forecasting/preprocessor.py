@@ -35,6 +35,8 @@ from zoo.schemas import FORECASTING_PREPROCESSING
 
 __all__ = ["SeriesPreprocessor", "future_dates"]
 
+#: Windows of the real reference stretch kept from the training series.
+REFERENCE_WINDOWS = 8
 #: The keys of `to_config()`, in the order they are written: the ones its schema requires.
 CONFIG_KEYS = tuple(FORECASTING_PREPROCESSING["required"])
 
@@ -43,6 +45,12 @@ def future_dates(last: np.datetime64, freq: str | None, step: float, horizon: in
     """The `horizon` dates after `last` for a series of frequency `freq` (month and year
     starts/ends follow the calendar), else every `step` seconds."""
     k = np.arange(1, horizon + 1)
+    if freq == "B":  # the next trading days (weekdays; market holidays are not known)
+        day = last.astype("datetime64[D]")
+        days = np.busday_offset(day, k, roll="forward") if np.is_busday(day) else None
+        if days is None:
+            days = np.busday_offset(day, k - 1, roll="forward")
+        return days.astype("datetime64[s]") + (last - day.astype("datetime64[s]"))
     if freq in ("MS", "M", "YS", "Y"):
         unit = "M" if freq.startswith("M") else "Y"
         periods = last.astype(f"datetime64[{unit}]") + k
@@ -91,6 +99,12 @@ class SeriesPreprocessor:
         self.step_seconds = 0.0
         self.season = 1
         self.mase_scale: list[float] = []
+        #: Split-conformal widening of a quantile forecaster's interval on the scaled
+        #: axis, `[horizon][n_targets]` (None: not calibrated).
+        self.conformal: list[list[float]] | None = None
+        #: A short real stretch of the training series (`REFERENCE_WINDOWS` windows), the
+        #: real-sample reference data of an exported bundle (None: none kept).
+        self.reference: TimeSeries | None = None
 
     @property
     def fitted(self) -> bool:
@@ -144,6 +158,17 @@ class SeriesPreprocessor:
         self.step_seconds = step
         self.season = season
         self.mase_scale = scale.tolist()
+        keep = self.input_width + self.horizon + REFERENCE_WINDOWS - 1
+        self.reference = None
+        if len(series) >= self.input_width + self.horizon:
+            tail = slice(max(0, len(series) - keep), None)
+            self.reference = TimeSeries(
+                series.dates[tail],
+                series.values[tail],
+                list(series.columns),
+                "reference",
+                self.freq,
+            )
         return self
 
     # -- config -----------------------------------------------------------------------
@@ -164,7 +189,15 @@ class SeriesPreprocessor:
             "input_width": self.input_width,
             "horizon": self.horizon,
         }
-        return {key: values[key] for key in CONFIG_KEYS}
+        config = {key: values[key] for key in CONFIG_KEYS}
+        if self.conformal is not None:
+            config["conformal"] = [list(map(float, row)) for row in self.conformal]
+        if self.reference is not None:
+            config["reference"] = {
+                "dates": [str(d) for d in self.reference.dates],
+                "values": self.reference.values.astype(float).tolist(),
+            }
+        return config
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> SeriesPreprocessor:
@@ -185,6 +218,19 @@ class SeriesPreprocessor:
         pre.step_seconds = float(config["step_seconds"])
         pre.season = int(config["season"])
         pre.mase_scale = [float(v) for v in config["mase_scale"]]
+        conformal = config.get("conformal")
+        if conformal is not None:
+            shape = (pre.horizon, len(pre.target_index))
+            if np.shape(conformal) != shape:
+                raise ValueError(f"preprocessing 'conformal' must be {list(shape)} numbers")
+            pre.conformal = [[float(v) for v in row] for row in conformal]
+        reference = config.get("reference")
+        if reference is not None:
+            values = np.asarray(reference["values"], dtype=np.float32)
+            if values.ndim != 2 or values.shape != (len(reference["dates"]), len(pre.columns)):
+                raise ValueError("preprocessing 'reference' must hold [dates, columns] values")
+            dates = np.array(reference["dates"], dtype="datetime64[s]")
+            pre.reference = TimeSeries(dates, values, list(pre.columns), "reference", pre.freq)
         return pre
 
     # -- inputs -----------------------------------------------------------------------

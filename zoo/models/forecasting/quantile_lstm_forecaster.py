@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from zoo.hparams import numbers_list
+from zoo.hparams import boolean, numbers_list
 from zoo.metrics.forecasting import interval_coverage, pinball_loss
 from zoo.models.forecasting.lstm_forecaster import LSTMForecaster
 
@@ -67,9 +67,40 @@ def pinball_loss_class() -> type:
     return PinballLoss
 
 
+def conformal_margins(
+    lower: np.ndarray, upper: np.ndarray, y: np.ndarray, coverage: float
+) -> np.ndarray:
+    """Split-conformal margins of CQR (Romano et al., 2019) per horizon step and target.
+
+    Args:
+        lower, upper: the raw interval bounds `[N, H, n]` on calibration windows.
+        y: the actuals `[N, H, n]` (same scale).
+        coverage: the nominal coverage `1 - alpha` of the interval.
+
+    Returns:
+        `[H, n]`: the `ceil((N + 1)(1 - alpha)) / N` empirical quantile of the scores
+        `max(lower - y, y - upper)`; moving each bound out by it gives a marginal coverage
+        of at least `1 - alpha` on exchangeable data (negative: the interval shrinks).
+    """
+    scores = np.maximum(lower - y, y - upper)
+    n = scores.shape[0]
+    level = min(1.0, np.ceil((n + 1) * coverage) / n)
+    return np.quantile(scores, level, axis=0, method="higher")
+
+
 class QuantileLSTMForecaster(LSTMForecaster):
     """Direct multi-horizon quantile forecaster: `LSTMForecaster` plus the hyperparameter
     `quantiles` (levels in (0, 1), default (0.1, 0.5, 0.9)).
+
+    `calibrate` (default True): after training, the interval is widened (or narrowed) by
+    split-conformal calibration on the validation tail, conformalized quantile regression
+    (CQR, Romano et al., 2019): for each horizon step and target, the conformity score of a
+    validation window is `max(lower - y, y - upper)` on the scaled axis, and the interval
+    is moved out by the `ceil((n + 1)(1 - alpha)) / n` empirical quantile of the `n`
+    scores (`alpha` = 1 - nominal coverage). The widening is part of the preprocessing
+    state (`conformal`), so a saved model and an exported bundle apply it too. The
+    validation tail also chose the early-stopping epoch, a mild reuse that the test
+    coverage in `metrics.json` measures.
 
     `predict` adds `lower`, `upper` ([horizon, n_targets], the outer levels), `quantiles`
     ([horizon, n_targets, n_quantiles]) and `levels`; `evaluate`'s model row adds
@@ -77,10 +108,15 @@ class QuantileLSTMForecaster(LSTMForecaster):
     (highest - lowest level), `pinball` (original scale) and `pinball_scaled`.
     """
 
-    default_hparams = {**LSTMForecaster.default_hparams, "quantiles": (0.1, 0.5, 0.9)}
+    default_hparams = {
+        **LSTMForecaster.default_hparams,
+        "quantiles": (0.1, 0.5, 0.9),
+        "calibrate": True,
+    }
     hparam_specs = {
         **LSTMForecaster.hparam_specs,
         "quantiles": numbers_list(0, 1, low_open=True, high_open=True),
+        "calibrate": boolean(),
     }
 
     def __init__(self, name: str | None = None, **hparams: Any) -> None:
@@ -108,10 +144,32 @@ class QuantileLSTMForecaster(LSTMForecaster):
     def _train_targets(self, y: np.ndarray) -> np.ndarray:
         return y[..., None]
 
-    def from_scaled(self, scaled: np.ndarray) -> dict[str, np.ndarray]:
-        """The median `forecast`, `lower` and `upper` (the outer levels) `[N, H, n]` and
-        all `quantiles` `[N, H, n, Q]` (sorted), on the original scale."""
+    def fit(self, data: Any, epochs: int | None = None, verbose: int | str = 2, **kwargs: Any):
+        """`LSTMForecaster.fit`, then the conformal calibration of the interval on the
+        validation windows (when `calibrate` and there is a validation tail)."""
+        history = super().fit(data, epochs=epochs, verbose=verbose, **kwargs)
+        self.preprocessor.conformal = None
+        if self.hparams["calibrate"] and self.validation_windows is not None:
+            x, y = self.validation_windows
+            raw = np.sort(self.infer("network", x)[0], axis=-1)
+            self.preprocessor.conformal = conformal_margins(
+                raw[..., 0], raw[..., -1], y, self.levels[-1] - self.levels[0]
+            ).tolist()
+        return history
+
+    def from_scaled(self, scaled: np.ndarray, calibrated: bool = True) -> dict[str, np.ndarray]:
+        """The median `forecast`, `lower` and `upper` (the outer levels, moved out by the
+        conformal margins unless `calibrated=False`) `[N, H, n]` and all `quantiles`
+        `[N, H, n, Q]` (sorted; the outer ones the calibrated bounds), on the original
+        scale."""
         scaled = np.sort(scaled, axis=-1)  # [N, H, n, Q]
+        margins = self.preprocessor.conformal
+        if calibrated and margins is not None and len(self.levels) > 1:
+            margin = np.asarray(margins, dtype=scaled.dtype)  # [H, n]
+            median = scaled[..., self._median]
+            scaled = scaled.copy()
+            scaled[..., 0] = np.minimum(scaled[..., 0] - margin, median)
+            scaled[..., -1] = np.maximum(scaled[..., -1] + margin, median)
         moved = np.moveaxis(scaled, -1, -2)  # [N, H, Q, n]: targets last, for the scaler
         q = np.moveaxis(self.preprocessor.inverse_transform(moved), -2, -1)
         return {
@@ -121,11 +179,21 @@ class QuantileLSTMForecaster(LSTMForecaster):
             "quantiles": q,
         }
 
+    def _forecast(self, x: np.ndarray) -> dict[str, np.ndarray]:
+        scaled = self.infer("network", x)[0]
+        out = self.from_scaled(scaled)
+        if self.preprocessor.conformal is not None:
+            raw = self.from_scaled(scaled, calibrated=False)
+            out["lower_raw"], out["upper_raw"] = raw["lower"], raw["upper"]
+        return out
+
     def _model_metrics(self, y: np.ndarray, out: dict[str, np.ndarray]) -> dict[str, float]:
         row = super()._model_metrics(y, out)
         scaler, index = self.preprocessor.scaler, self.preprocessor.target_index
         scale = np.asarray(scaler.scale_)[index]
         row["coverage"] = interval_coverage(y, out["lower"], out["upper"])
+        if "lower_raw" in out:  # before the conformal calibration
+            row["coverage_raw"] = interval_coverage(y, out["lower_raw"], out["upper_raw"])
         row["nominal_coverage"] = round(self.levels[-1] - self.levels[0], 12)
         row["pinball"] = pinball_loss(y, out["quantiles"], self.levels)
         mean = np.asarray(scaler.mean_)[index]
