@@ -8,14 +8,15 @@
 
 The function lives here, in `tuning.run`, and is exported as `tuning.search`. The project
 directory `DIR/PROJECT` holds keras-tuner's own state (`oracle.json`, `trial_*/trial.json`,
-checkpoints), `search.json` (the model and tuner it belongs to), `baseline.json` (the
-default hyperparameters' run) and the results derived from them (see `tuning.results`).
-Running the same search again resumes it.
+checkpoints), `search.json` (the model and tuner it belongs to) and the results derived
+from them (see `tuning.results`), ending with `summary.json` (`tuning.summary`): the best
+trial against the registered defaults (trial 0 of every search), on the validation split
+and, for both models, on the held-out test split. Running the same search again resumes
+it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
 import warnings
@@ -83,9 +84,10 @@ def search(
     worker = config.role == "worker"
     check_directory(directory, config.overwrite)
     check_project(project_dir, config.model, config.tuner, config.overwrite and not worker)
-    train = _training_data(config.model, data, config.seed, config.fixed)
+    train, test = _datasets(config.model, data, config.seed, config.fixed)
     source = _Source(
         train=train,
+        test=test,
         path=data if _is_path(data) else None,
         sha256=data_fingerprint(data, config.model, config.seed),  # None for data in memory
     )
@@ -111,6 +113,7 @@ class _Source:
     """The training data of a search and where it came from."""
 
     train: Any
+    test: Any
     path: Any
     sha256: str | None
 
@@ -119,23 +122,24 @@ def _is_path(data: Any) -> bool:
     return isinstance(data, (str, os.PathLike))
 
 
-def _training_data(name: str, data: Any, seed: int, fixed: dict[str, Any] | None):
-    """The training part of `data` (a path, a dataset, or None: the embedded default)."""
+def _datasets(name: str, data: Any, seed: int, fixed: dict[str, Any] | None):
+    """`(train, test)` of `data` (a path, or None: the embedded default), split as the
+    family splits it; data given in memory is all training data (no test split)."""
     import zoo
 
     if data is not None and not isinstance(data, (str, os.PathLike)):
-        return data
+        return data, None
     model = zoo.create_model(name, **(fixed or {}))
     if data is None:
-        return model.default_data(seed=seed)[0]
+        return model.default_data(seed=seed)
     if not Path(data).exists():
         raise FileNotFoundError(f"--data {data}: no such file or directory.")
-    return model.load_data(data, seed=seed)[0]
+    return model.load_data(data, seed=seed)
 
 
 class _Run:
     """One search, from a validated config: builds the hypermodel, oracle and tuner,
-    runs the baseline and the trials, and writes the results."""
+    runs the trials (the registered defaults first), and writes the results."""
 
     def __init__(self, config, source, project_dir, this_id, deadline, rule, echo) -> None:
         self.config = config
@@ -188,6 +192,8 @@ class _Run:
             deadline=self.deadline,
             on_trial_end=lambda _: write_results(project_dir, manifest),
             announce=role == "chief",
+            defaults_first=config.baseline,
+            trial_timeout=config.trial_timeout if role == "chief" else None,
         )
         if role != "worker":
             check_resume(project_dir, manifest)  # the same data and options, or refused
@@ -206,21 +212,25 @@ class _Run:
         before = {r["trial_id"] for r in _ended(project_dir, manifest)}
         if before and role != "worker":
             self.echo(f"resuming {project_dir}: {len(before)} trials already ended", flush=True)
-        if role == "local" and config.baseline:
-            self.ensure_baseline(hypermodel, self.deadline)
         with warnings.catch_warnings():
             # keras-tuner warns when a tuner reports every epoch, which this one does on purpose
             warnings.filterwarnings(
                 "ignore", message=".*update_trial.*", category=DeprecationWarning
             )
             self.search(zoo_tuner, oracle)
-        if role == "chief" and config.baseline:
-            self.ensure_baseline(hypermodel, Deadline(None))
+        report = None
         if role == "worker":
             summary = {k: [] for k in ("trials", "ranked", "files")}
             summary.update(best=None, default=None, best_model=None)
         else:
-            summary = write_results(project_dir, manifest)
+            summary = write_results(project_dir, manifest, final=True)
+            from tuning.summary_writer import finish
+
+            report = finish(
+                project_dir, manifest, summary, hypermodel, self.source.test,
+                seconds=time.time() - started, seed=config.seed,
+            )  # fmt: skip
+            summary["files"] += [f for f in report["files"] if f not in summary["files"]]
         return SearchResult(
             model=config.model,
             tuner=config.tuner,
@@ -238,6 +248,7 @@ class _Run:
             role=role,
             trials_run=list(zoo_tuner.trials_run),
             budget=self.deadline.seconds,
+            report=report,
         )
 
     def search(self, zoo_tuner, oracle) -> None:
@@ -284,28 +295,6 @@ class _Run:
                 flush=True,
             )
         return self._strategy
-
-    def ensure_baseline(self, hypermodel, deadline) -> None:
-        """Trains the default hyperparameters once per project (`baseline.json`)."""
-        from tuning.baseline import run_baseline
-        from tuning.results import DEFAULT_MODEL, atomic_write_json
-
-        path = self.project_dir / "baseline.json"
-        if path.is_file():
-            return
-        strategy = self.strategy()
-        with strategy.scope() if strategy is not None else contextlib.nullcontext():
-            result = run_baseline(
-                hypermodel,
-                self.source.train,
-                self.config.max_epochs,
-                deadline,
-                self.echo,
-                executions=self.config.executions_per_trial,
-            )
-        if hypermodel.last_model is not None:  # kept: the best model if no trial beats it
-            hypermodel.last_model.save(self.project_dir / DEFAULT_MODEL)
-        atomic_write_json(path, result)
 
     def stop_reason(self, oracle, summary) -> str:
         if getattr(oracle, "stopped_by_budget", False):

@@ -31,7 +31,7 @@ FORECASTING = {
     "units": ("Int", 16, 128, 16),
     "layers": ("Int", 1, 2, 1),
     "dropout": ("Choice", [0.0, 0.1, 0.2, 0.3]),
-    "learning_rate": LR,
+    "learning_rate": ("Float", 3e-4, 1e-2, "log"),
     "batch_size": ("Choice", [32, 64, 128]),
     "skip": ("Choice", ["seasonal", "last", "none"]),
     "relative": ("Boolean",),

@@ -14,6 +14,7 @@ Subclasses set the objective and implement `space(hp)` and `prepare(zoo_model, d
 from __future__ import annotations
 
 import math
+import time
 from typing import Any, ClassVar
 
 import keras_tuner
@@ -37,6 +38,12 @@ class ZooHyperModel(keras_tuner.HyperModel):
     #: The validation metric a search optimises, and its direction.
     objective_name: ClassVar[str] = "val_loss"
     objective_direction: ClassVar[str] = "min"
+    #: The family's task metric (what its users read: MAE against naive, accuracy, BLEU,
+    #: F1, CER, ...) and its direction; recorded for every trial on the validation split
+    #: (`validation_metrics`) and for the best and the defaults' models on the test split
+    #: (`test_metrics`). Empty: the family defines none.
+    task_metric: ClassVar[str] = ""
+    task_direction: ClassVar[str] = "min"
 
     def __init__(
         self,
@@ -64,6 +71,8 @@ class ZooHyperModel(keras_tuner.HyperModel):
         self.last_model = None
         #: Which execution of a trial is built (its seed is the model's seed plus this).
         self.execution = 0
+        #: Seconds the last `fit` spent in the zoo model's own `fit`.
+        self.fit_seconds = 0.0
         self._pending: tuple[Any, Any] | None = None
         super().__init__(name=model_name)
 
@@ -75,6 +84,17 @@ class ZooHyperModel(keras_tuner.HyperModel):
     def prepare(self, zoo_model: Any, data: Any) -> Any:
         """Fits `zoo_model`'s preprocessing on `data`; returns its compiled network."""
         raise NotImplementedError
+
+    def validation_metrics(self, zoo_model: Any, data: Any) -> dict[str, float]:
+        """The task metrics of the fitted `zoo_model` on the validation part of the
+        training data `data` that its `fit` held out (named as in `test_metrics`, with
+        `task_metric` among them); {} when the family defines none."""
+        return {}
+
+    def test_metrics(self, report: dict[str, Any]) -> dict[str, float]:
+        """The task metrics (and the baselines' figures beside them) from the family's
+        `evaluate` report on held-out data; {} when the family defines none."""
+        return {}
 
     # -- helpers for `space` --------------------------------------------------------
     def choice(self, hp, name: str, values: list[Any]) -> Any:
@@ -156,6 +176,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
         # The zoo model's fit refits the preprocessing (same data, same result) and then
         # trains the network it is given: the one keras-tuner built, checked and, for
         # Hyperband, loaded with the previous round's weights.
+        start = time.perf_counter()
         history = zoo_model.fit(
             data,
             epochs=max(1, epochs - initial),
@@ -163,6 +184,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
             network=model,
             callbacks=callbacks,
         )
+        self.fit_seconds = time.perf_counter() - start
         self.last_model = zoo_model
         return best_epoch_metrics(history, self.objective_name, self.objective_direction)
 
