@@ -129,6 +129,7 @@ def read_trials(
                 "best_epoch": None if score is None or best_step is None else int(best_step) + 1,
                 "epochs": epochs,
                 "seconds": record.get("seconds") if status in ENDED else None,
+                "started": record.get("started"),
                 "tuner_id": record.get("tuner_id"),
                 "pruned_at_epoch": record.get("pruned", {}).get("epoch"),
                 "prune_median": record.get("pruned", {}).get("median"),

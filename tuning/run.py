@@ -46,6 +46,8 @@ def search(
     data: Any = None,
     *,
     echo: Callable[..., None] = print,
+    validation: Any = None,
+    test: Any = None,
     **options: Any,
 ) -> SearchResult:
     """Searches the hyperparameters of a registered model.
@@ -58,6 +60,12 @@ def search(
         data: a path (read with the family's `load_data`), the training data itself, or
             None for the family's embedded default (`default_data()`).
         echo: where progress lines go.
+        validation: held-out data to select on instead of the family's own split of
+            the training data (see `ZooHyperModel`); in memory, not part of a resume's
+            fingerprint.
+        test: held-out data on which the best and the defaults' models are scored at
+            the end when `data` is given in memory (a path or the embedded default
+            brings its own test split).
 
     The project is `directory/project`. Neither may be the working directory, its parents
     or home; a non-empty `directory` must be ours unless `overwrite`, and `overwrite` only
@@ -84,7 +92,8 @@ def search(
     worker = config.role == "worker"
     check_directory(directory, config.overwrite)
     check_project(project_dir, config.model, config.tuner, config.overwrite and not worker)
-    train, test = _datasets(config.model, data, config.seed, config.fixed)
+    train, own_test = _datasets(config.model, data, config.seed, config.fixed)
+    test = own_test if test is None else test
     source = _Source(
         train=train,
         test=test,
@@ -105,6 +114,7 @@ def search(
         prepare_folders(directory, project_dir)
         deadline = Deadline(config.time_budget, started)
         run = _Run(config, source, project_dir, this_id, deadline, rule, echo)
+        run.validation = validation
         return run.execute(started)
 
 
@@ -150,6 +160,7 @@ class _Run:
         self.rule = rule
         self.echo = echo
         self._strategy = None
+        self.validation = None
 
     def manifest(self, hypermodel) -> dict[str, Any]:
         """What `search.json` says the project is (checked on every resume)."""
@@ -177,7 +188,7 @@ class _Run:
         config, project_dir, role = self.config, self.project_dir, self.config.role
         hypermodel = hypermodel_for(
             config.model, self.source.train, fixed=dict(config.fixed),
-            max_epochs=config.max_epochs, verbose=config.verbose,
+            max_epochs=config.max_epochs, verbose=config.verbose, validation=self.validation,
         )  # fmt: skip
         manifest = self.manifest(hypermodel)
         if self.rule is not None:

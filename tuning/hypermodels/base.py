@@ -33,6 +33,9 @@ class ZooHyperModel(keras_tuner.HyperModel):
             `hp.Fixed`, any other hyperparameter of the model is passed as is.
         max_epochs: epochs per trial when the tuner does not say otherwise.
         verbose: Keras verbosity of each fit (0 silent, 2 one line per epoch).
+        validation: held-out data to select on instead of the split the family's `fit`
+            makes itself (passed to its `fit` as `validation=`; the family must accept
+            it): a chronological tail, or sentences that share nothing with training.
     """
 
     #: The validation metric a search optimises, and its direction.
@@ -53,6 +56,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
         fixed: dict[str, Any] | None = None,
         max_epochs: int = 5,
         verbose: int | str = 0,
+        validation: Any = None,
     ) -> None:
         card = zoo.model_card(model_name)  # UnknownModelError with suggestions
         self.model_name = model_name
@@ -65,6 +69,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
                 f"known: {', '.join(sorted(self.defaults))}."
             )
         self.data = data
+        self.validation = validation
         self.max_epochs = int(max_epochs)
         self.verbose = verbose
         #: The zoo model of the last `fit` (fitted; `save` it to keep it).
@@ -176,6 +181,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
         # The zoo model's fit refits the preprocessing (same data, same result) and then
         # trains the network it is given: the one keras-tuner built, checked and, for
         # Hyperband, loaded with the previous round's weights.
+        extra = {} if self.validation is None else {"validation": self.validation}
         start = time.perf_counter()
         history = zoo_model.fit(
             data,
@@ -183,6 +189,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
             verbose=self.verbose,
             network=model,
             callbacks=callbacks,
+            **extra,
         )
         self.fit_seconds = time.perf_counter() - start
         self.last_model = zoo_model

@@ -70,15 +70,17 @@ class ForecastingHyperModel(ZooHyperModel):
         validation tail), then the network, seeded as `fit` seeds it."""
         import keras
 
-        zoo_model.fit_preprocessing(data)
+        zoo_model.fit_preprocessing(data, self.validation)
         keras.utils.set_random_seed(int(zoo_model.hparams["seed"]))
         return zoo_model.build_network()
 
     def validation_metrics(self, zoo_model: Any, data: Any) -> dict[str, float]:
         """`test_metrics` of the forecaster on its own validation tail
         (`validation_split`), every window of it; {} when the tail is too short."""
-        series = zoo_model.preprocessor.as_series(data)
-        _, validation = zoo_model.validation_split(series)
+        validation = self.validation
+        if validation is None:
+            series = zoo_model.preprocessor.as_series(data)
+            _, validation = zoo_model.validation_split(series)
         if validation is None:
             return {}
         try:

@@ -48,7 +48,9 @@ class SentimentHyperModel(ZooHyperModel):
         """Accuracy on the texts the classifier held out (`validation_split`)."""
         import numpy as np
 
-        _, validation = zoo_model.validation_split(data)
+        validation = self.validation
+        if validation is None:
+            _, validation = zoo_model.validation_split(data)
         if not len(validation):
             return {}
         predicted = np.argmax(zoo_model.predict_proba(validation.texts), axis=1)
