@@ -139,6 +139,10 @@ def run(data_dir: Path, minutes: float, out: Path, only: str | None, seed: int) 
                 echo=lambda *a, **k: None,
             )
             project = result.project_dir
+            if not (project / "best_model").is_dir() or not (project / "default_model").is_dir():
+                print(f"{spec['name']} {kind}: no trial ended within the budget", flush=True)
+                rows.append({"dataset": spec["name"], "tuner": kind, "trials": 0})
+                continue
             best = zoo.load_model(project / "best_model")
             default = zoo.load_model(project / "default_model")
             summary = read_summary(project)
@@ -218,6 +222,9 @@ def table(rows: list[dict], minutes: float) -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
+        if not r["trials"]:
+            lines.append(f"| {r['dataset']} | {r['tuner']} | 0 | - | - | - | - | - |")
+            continue
         lines.append(
             f"| {r['dataset']} | {r['tuner']} | {r['trials']} | {r['defaults_test']:.4g} | "
             f"{r['best_test']:.4g} | {'yes' if r['best_beats_defaults_test'] else 'no'} | "

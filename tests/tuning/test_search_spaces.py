@@ -84,6 +84,14 @@ def describe(p) -> tuple:
     return (kind,)
 
 
+#: hypermodel class -> the family's task metric recorded per trial, and its direction
+TASK_METRICS = {
+    SentimentHyperModel: ("accuracy", "max"),
+    ForecastingHyperModel: ("mae_vs_naive", "min"),
+    TranslationHyperModel: ("bleu", "max"),
+}
+
+
 def test_every_model_is_pinned():
     assert sorted(PINNED) == zoo.list_models(), "pin the search space of every registered model"
 
@@ -94,6 +102,7 @@ def test_default_space(name):
     hm = tuning.hypermodel_for(name)
     assert type(hm) is klass
     assert (hm.objective.name, hm.objective.direction) == (objective, direction)
+    assert (hm.task_metric, hm.task_direction) == TASK_METRICS[klass]
     hp = keras_tuner.HyperParameters()
     chosen = hm.space(hp)
     assert [p.name for p in hp.space] == list(space)  # names and declaration order
