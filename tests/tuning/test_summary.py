@@ -37,8 +37,9 @@ def test_every_oracle_starts_with_the_defaults(tmp_path, kind):
     second = oracle.create_trial("tuner1")
     assert "defaults" not in oracle.record_of(second.trial_id)
     if kind == "hyperband":  # the defaults get the same epochs as the bracket's others
-        assert first.hyperparameters.values["tuner/epochs"] == (
-            second.hyperparameters.values["tuner/epochs"]
+        assert (
+            first.hyperparameters.values["tuner/epochs"]
+            == (second.hyperparameters.values["tuner/epochs"])
         )
 
 

@@ -28,6 +28,9 @@ class ForecastingHyperModel(ZooHyperModel):
     objective_direction = "min"
     task_metric = "mae_vs_naive"
     task_direction = "min"
+    #: Validation windows scored per trial (the last ones of the tail): one direct call
+    #: of the network, so the task metric costs a small share of a trial.
+    metric_windows = 512
 
     def __init__(self, model_name: str, data: Any = None, **options: Any) -> None:
         super().__init__(model_name, data, **options)
@@ -75,14 +78,21 @@ class ForecastingHyperModel(ZooHyperModel):
         return zoo_model.build_network()
 
     def validation_metrics(self, zoo_model: Any, data: Any) -> dict[str, float]:
-        """`test_metrics` of the forecaster on its own validation tail
-        (`validation_split`), every window of it; {} when the tail is too short."""
+        """`test_metrics` of the forecaster on its validation tail (`validation_split`,
+        or the `validation` series given), its last `metric_windows` windows (stride
+        1); {} when the tail is too short."""
+        from zoo.models.forecasting.backtest import series_part
+
         validation = self.validation
         if validation is None:
             series = zoo_model.preprocessor.as_series(data)
             _, validation = zoo_model.validation_split(series)
         if validation is None:
             return {}
+        validation = zoo_model.preprocessor.as_series(validation)
+        keep = zoo_model.context() + zoo_model.preprocessor.horizon - 1 + self.metric_windows
+        if len(validation) > keep:
+            validation = series_part(validation, len(validation) - keep)
         try:
             return self.test_metrics(zoo_model.evaluate(validation))
         except ValueError:  # a tail shorter than a season plus a horizon
