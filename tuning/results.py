@@ -86,6 +86,7 @@ TRIAL_RECORD_SCHEMA = {
         "task_metrics": {"type": "object", "additionalProperties": {"type": "number"}},
         "fit_seconds": {"type": "number", "minimum": 0},
         "trial_seconds": {"type": "number", "minimum": 0},
+        "parts": {"type": "object", "additionalProperties": {"type": "number"}},
     },
 }
 
@@ -138,6 +139,7 @@ def read_trials(
                 "task_metrics": extra.get("task_metrics", {}),
                 "fit_seconds": extra.get("fit_seconds"),
                 "trial_seconds": extra.get("trial_seconds"),
+                "overhead_parts": extra.get("parts", {}),
                 "requeued": list(record.get("requeued", [])),
             }
         )

@@ -188,7 +188,8 @@ def _encoder(levels: list[Any]):
 
 def overhead(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Time outside `fit` as a share of trial time: over all timed trials (`fraction`)
-    and the median of the per-trial shares."""
+    and the median of the per-trial shares; `parts`: seconds of the build, the task
+    metric and the save, summed over the trials (the rest: results files, the oracle)."""
     timed = [r for r in rows if r.get("trial_seconds") and r.get("fit_seconds") is not None]
     trial = sum(r["trial_seconds"] for r in timed)
     fit = sum(min(r["fit_seconds"], r["trial_seconds"]) for r in timed)
@@ -198,7 +199,12 @@ def overhead(rows: list[dict[str, Any]]) -> dict[str, Any]:
     if shares:
         mid = len(shares) // 2
         median = shares[mid] if len(shares) % 2 else (shares[mid - 1] + shares[mid]) / 2
+    parts: dict[str, float] = {}
+    for r in timed:
+        for name, value in (r.get("overhead_parts") or {}).items():
+            parts[name] = parts.get(name, 0.0) + value
     return {
+        "parts": {k: round(v, 3) for k, v in parts.items()},
         "fraction": None if not trial else round((trial - fit) / trial, 6),
         "median_fraction": None if median is None else round(median, 6),
         "trial_seconds": round(trial, 3),

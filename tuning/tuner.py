@@ -51,6 +51,7 @@ class ZooTuner(compat.TunerHooks, keras_tuner.Tuner):
         self._started: dict[str, float] = {}
         self._fit_seconds: dict[str, float] = {}
         self._task: dict[str, dict[str, float]] = {}
+        self._parts: dict[str, dict[str, float]] = {}
         self._defaults: dict[str, Any] | None = None
         self._begun = 0
         self._execution = 0
@@ -78,6 +79,7 @@ class ZooTuner(compat.TunerHooks, keras_tuner.Tuner):
         self._started[trial.trial_id] = time.perf_counter()
         self._fit_seconds[trial.trial_id] = 0.0
         self._task[trial.trial_id] = {}
+        self._parts[trial.trial_id] = {}
         values = ", ".join(f"{k}={_fmt(v)}" for k, v in trial.hyperparameters.values.items())
         self.echo(f"\ntrial {trial.trial_id} [{self.tuner_id}] {values}", flush=True)
 
@@ -100,6 +102,8 @@ class ZooTuner(compat.TunerHooks, keras_tuner.Tuner):
             copied["callbacks"] = callbacks
             metrics = self.build_and_fit(trial, *args, **copied)
             self._fit_seconds[trial.trial_id] += self.hypermodel.fit_seconds
+            parts = self._parts[trial.trial_id]
+            parts["build_seconds"] = parts.get("build_seconds", 0.0) + self.hypermodel.build_seconds
             results.append(metrics)
             value = objective.get_value(metrics)
             if best is None or objective.better_than(value, best[0]):
@@ -108,9 +112,13 @@ class ZooTuner(compat.TunerHooks, keras_tuner.Tuner):
                 break  # pruned or out of time: no more executions
         self.hypermodel.execution = self._execution = 0
         data = args[0] if args else self.hypermodel.training_data()
+        start = time.perf_counter()
         self._task[trial.trial_id] = self.hypermodel.validation_metrics(best[1], data)
+        self._parts[trial.trial_id]["metric_seconds"] = time.perf_counter() - start
+        start = time.perf_counter()
         if self.is_defaults(hp.values) or self._beats_the_best(best[0]):
             best[1].save(Path(self.get_trial_dir(trial.trial_id)) / TRIAL_MODEL_DIR)
+        self._parts[trial.trial_id]["save_seconds"] = time.perf_counter() - start
         self.trials_run.append(trial.trial_id)
         return results
 
@@ -158,6 +166,8 @@ class ZooTuner(compat.TunerHooks, keras_tuner.Tuner):
             "task_metrics": self._task.get(trial.trial_id, {}),
             "fit_seconds": round(self._fit_seconds.get(trial.trial_id, 0.0), 4),
             "trial_seconds": round(seconds, 4),
+            # where the time outside fit went: the build, the task metric, the save
+            "parts": {k: round(v, 4) for k, v in self._parts.get(trial.trial_id, {}).items()},
         }
         path = Path(self.get_trial_dir(trial.trial_id)) / TRIAL_RECORD
         atomic_write_text(path, json.dumps(record))

@@ -76,8 +76,9 @@ class ZooHyperModel(keras_tuner.HyperModel):
         self.last_model = None
         #: Which execution of a trial is built (its seed is the model's seed plus this).
         self.execution = 0
-        #: Seconds the last `fit` spent in the zoo model's own `fit`.
+        #: Seconds the last `fit` spent in the zoo model's own `fit`, and the last `build`.
         self.fit_seconds = 0.0
+        self.build_seconds = 0.0
         self._pending: tuple[Any, Any] | None = None
         super().__init__(name=model_name)
 
@@ -155,9 +156,11 @@ class ZooHyperModel(keras_tuner.HyperModel):
         return zoo.create_model(self.model_name, **{**choices, **constants})
 
     def build(self, hp: keras_tuner.HyperParameters) -> Any:
+        start = time.perf_counter()
         zoo_model = self.create(self.space(hp))
         network = self.prepare(zoo_model, self.training_data())
         self._pending = (network, zoo_model)
+        self.build_seconds = time.perf_counter() - start
         return network
 
     def fit(
