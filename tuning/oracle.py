@@ -156,6 +156,10 @@ class ZooOracle(compat.OracleHooks):
 
     @synchronized
     def end_trial(self, trial: Any) -> None:
+        # a trial re-queued as lost whose tuner was only slow: it has ended, run it no more
+        queue = compat.retry_queue(self)
+        if trial.trial_id in queue and trial.status in _TERMINAL:
+            compat.set_retry_queue(self, [t for t in queue if t != trial.trial_id])
         record = self.records.setdefault(trial.trial_id, {})
         record["seconds"] = round(time.time() - record.get("started", time.time()), 3)
         super().end_trial(trial)

@@ -123,3 +123,15 @@ def test_overhead():
     assert cost["fraction"] == pytest.approx(2 / 30, abs=1e-6)  # rounded to 6 places
     assert cost["median_fraction"] == pytest.approx((0.1 + 0.05) / 2, abs=1e-6)
     assert cost["trial_seconds"] == 30 and cost["fit_seconds"] == 28
+
+
+def test_a_slow_tuner_s_requeued_trial_that_ends_is_not_run_again(tmp_path):
+    oracle = new_oracle(tmp_path, trial_timeout=0.2)
+    slow = oracle.create_trial("slow")
+    time.sleep(0.3)
+    assert oracle.requeue_lost() == [slow.trial_id]  # silent past the timeout
+    oracle.update_trial(slow.trial_id, {"val_loss": 0.5}, step=0)  # it was only slow
+    slow.status = "COMPLETED"
+    oracle.end_trial(slow)
+    nxt = oracle.create_trial("slow")
+    assert nxt.trial_id != slow.trial_id  # not queued again once it ended

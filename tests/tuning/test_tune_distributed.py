@@ -77,7 +77,7 @@ def test_a_dead_worker_s_trial_is_queued_again(reviews_csv, tmp_path):
     common = [
         *CLI, "tune", "sentiment-lstm", "--data", str(reviews_csv), "--directory", str(runs),
         "--tuner", "random", "--max-trials", "3", "--max-epochs", "3", *TINY_SET,
-        "--set", "patience=99", "--no-prune", "--oracle", address, "--trial-timeout", "20",
+        "--set", "patience=99", "--no-prune", "--oracle", address, "--trial-timeout", "60",
     ]  # fmt: skip
     logs = [tmp_path / f"worker{i}.log" for i in range(2)]
     with contextlib.ExitStack() as stack:
