@@ -12,10 +12,11 @@ from the search state. The registered defaults are a trial like the others (tria
 * `trials.csv`: the same, one row per trial, best first;
 * `best_hparams.json`: the best trial, its hyperparameters (those of the model in
   `best_model/`), the fixed ones, and the defaults' objective;
-* `best_model/`: the best trial's zoo model directory (`zoo.load_model` reads it), and
-  `default_model/`: the defaults' (both scored on the test split at the end);
-* at the end of a search (`final`): `trials.png`, `parallel.png`, `importance.png` and
-  `summary.json` (see `tuning.summary`).
+* at the end of a search (`final`), `best_model/`: the best trial's zoo model directory
+  (`zoo.load_model` reads it), and `default_model/`: the defaults' (both scored on the
+  test split); the other trials' saved models are dropped;
+* and `trials.png`, `parallel.png` (`importance.png` and `summary.json` follow, see
+  `tuning.summary`).
 
 Each file is written to a temporary name and renamed into place.
 """
@@ -214,12 +215,15 @@ def write_results(
     }
     atomic_write_json(project_dir / "trials.json", {**header, "default": default, "trials": rows})
     atomic_write_text(project_dir / "trials.csv", trials_csv(order, None))
-    best_model = _update_model(project_dir, "best_model", best)
-    default_model = _update_model(project_dir, DEFAULT_MODEL, default)
-    keep = {r["trial_id"] for r in (best, default) if r}
-    for r in rows:  # the other ended trials' saved models are dropped
-        if r["status"] in ENDED and r["trial_id"] not in keep:
-            shutil.rmtree(project_dir / f"trial_{r['trial_id']}" / "zoo_model", ignore_errors=True)
+    best_model = default_model = None
+    if final:  # copied once, at the end: per trial it would only add to the overhead
+        best_model = _update_model(project_dir, "best_model", best)
+        default_model = _update_model(project_dir, DEFAULT_MODEL, default)
+        keep = {r["trial_id"] for r in (best, default) if r}
+        for r in rows:  # the other ended trials' saved models are dropped
+            if r["status"] in ENDED and r["trial_id"] not in keep:
+                folder = project_dir / f"trial_{r['trial_id']}" / "zoo_model"
+                shutil.rmtree(folder, ignore_errors=True)
     best_record = {
         **header,
         "trial_id": best and best["trial_id"],
@@ -233,7 +237,7 @@ def write_results(
         "beats_default": bool(
             best and default and better(best["objective"], default["objective"], direction)
         ),
-        "best_model": best_model and best_model.name,
+        "best_model": "best_model" if best else None,
         "best_model_source": best and best["trial_id"],
     }
     atomic_write_json(project_dir / "best_hparams.json", best_record)
