@@ -12,7 +12,8 @@ against `SUMMARY_SCHEMA`, by `read_summary`):
   random-forest surrogate fitted on the scored trials, decomposed as fANOVA does
   (Hutter, Hoos & Leyton-Brown 2014): the variance of the surrogate's marginal over one
   hyperparameter divided by the surrogate's total variance, both over the product of the
-  values the trials tried; the remainder is interactions. `importance.png` draws it;
+  values the trials tried (all of it up to 4096 points, else a uniform sample of 2048);
+  the remainder is interactions. `importance.png` draws it;
 * `wall_seconds`, and the per-trial `overhead`: the time of each trial outside `fit`
   (building, preprocessing, the task metric, saving, results files, the oracle) divided
   by the trial's time.
@@ -20,6 +21,7 @@ against `SUMMARY_SCHEMA`, by `read_summary`):
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -138,12 +140,13 @@ def importance(rows: list[dict[str, Any]], direction: str, seed: int = 0) -> dic
     y = np.array([c[1] for c in configs], dtype=np.float64)
     forest = RandomForestRegressor(n_estimators=64, random_state=seed)
     forest.fit(x, y)
-    rng = np.random.default_rng(seed)
-    # the product of the values tried, sampled: 256 points
-    grid = np.stack(
-        [[codes[n](levels[n][i]) for i in rng.integers(0, len(levels[n]), 256)] for n in names],
-        axis=1,
-    )
+    sizes = [len(levels[n]) for n in names]
+    if math.prod(sizes) <= 4096:  # the whole product: an exact, orthogonal decomposition
+        picks = np.array(list(itertools.product(*[range(k) for k in sizes])))
+    else:  # a uniform sample of it
+        rng = np.random.default_rng(seed)
+        picks = np.stack([rng.integers(0, k, 2048) for k in sizes], axis=1)
+    grid = np.array([[codes[n](levels[n][i]) for n, i in zip(names, row)] for row in picks])
     total = float(np.var(forest.predict(grid)))
     for j, name in enumerate(names):
         marginal = []
@@ -152,7 +155,11 @@ def importance(rows: list[dict[str, Any]], direction: str, seed: int = 0) -> dic
             probe[:, j] = codes[name](level)
             marginal.append(float(np.mean(forest.predict(probe))))
         share = float(np.var(marginal)) / total if total > 0 else 0.0
-        result["shares"][name] = round(min(max(share, 0.0), 1.0), 6)
+        result["shares"][name] = max(share, 0.0)
+    spread = sum(result["shares"].values())
+    if spread > 1.0:  # a sampled product is not exactly orthogonal: never more than all
+        result["shares"] = {k: v / spread for k, v in result["shares"].items()}
+    result["shares"] = {k: round(v, 6) for k, v in result["shares"].items()}
     result["shares"] = dict(sorted(result["shares"].items(), key=lambda kv: -kv[1]))
     return result
 
