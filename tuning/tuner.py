@@ -160,13 +160,15 @@ class ZooTuner(compat.TunerHooks, keras_tuner.Tuner):
         self.echo(line, flush=True)
 
     def on_trial_end(self, trial) -> None:
-        super().on_trial_end(trial)
+        start = time.perf_counter()
+        super().on_trial_end(trial)  # the oracle ends the trial, writes the results files
+        self._parts.setdefault(trial.trial_id, {})["end_seconds"] = time.perf_counter() - start
         seconds = time.perf_counter() - self._started.get(trial.trial_id, time.perf_counter())
         record = {
             "task_metrics": self._task.get(trial.trial_id, {}),
             "fit_seconds": round(self._fit_seconds.get(trial.trial_id, 0.0), 4),
             "trial_seconds": round(seconds, 4),
-            # where the time outside fit went: the build, the task metric, the save
+            # where the time outside fit went: the build, the task metric, the save, the end
             "parts": {k: round(v, 4) for k, v in self._parts.get(trial.trial_id, {}).items()},
         }
         path = Path(self.get_trial_dir(trial.trial_id)) / TRIAL_RECORD
