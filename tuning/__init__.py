@@ -18,6 +18,7 @@ _LAZY = {
     "SearchConfig": "tuning.config",
     "ConfigError": "tuning.config",
     "SearchResult": "tuning.result",
+    "read_summary": "tuning.summary",
     "hypermodel_for": "tuning.hypermodels",
     "ZooHyperModel": "tuning.hypermodels",
     "ZooTuner": "tuning.tuner",

@@ -44,6 +44,15 @@ class OracleHooks:
     def write_trial(self, trial: Any) -> None:
         super()._save_trial(trial)  # type: ignore[misc]
 
+    def _random_values(self) -> dict[str, Any] | None:  # keras-tuner's hook
+        return self.propose_values()
+
+    def propose_values(self) -> dict[str, Any] | None:
+        """The values of the next new configuration (random, Bayesian's initial points
+        and Hyperband's new candidates all ask here); the default is keras-tuner's
+        random sample, None when the space is exhausted."""
+        return super()._random_values()  # type: ignore[misc]
+
 
 def retry_queue(oracle: Any) -> list[str]:
     """Trial ids queued to run again, the next one last (keras-tuner pops from the end)."""
@@ -155,6 +164,7 @@ _ORACLE_MEMBERS = (
     "_project_dir",
     "_record_values",
     "_save_trial",
+    "_random_values",
 )
 _TUNER_MEMBERS = (
     "_build_hypermodel",

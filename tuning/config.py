@@ -48,7 +48,8 @@ class SearchConfig:
 
     Args:
         model: a registry name ("sentiment-lstm", "forecast-lstm", ...).
-        tuner: "random", "bayesian", "hyperband" or "grid" (keras-tuner's own).
+        tuner: "hyperband" (the default: multi-fidelity, many configurations at few
+            epochs, the best promoted), "random", "bayesian" or "grid" (keras-tuner's own).
         max_trials: trials in all (a resumed search counts the earlier ones).
         max_epochs: epochs per trial (Hyperband: the most a trial gets).
         time_budget: seconds, or "90s", "30m", "1h30m"; no trial starts after it, and
@@ -60,9 +61,12 @@ class SearchConfig:
         seed: seeds the tuner's sampling and the data split.
         fixed: hyperparameters held fixed (a searched one becomes `hp.Fixed`).
         prune, prune_startup_trials, prune_warmup_epochs: median-stopping pruning.
-        baseline: also train the default hyperparameters (once per project).
+        baseline: the registered defaults are trial 0 (same epochs, pruning and budget
+            as every other trial; the comparison in `summary.json`).
         distributed, oracle, tuner_id, connect_timeout: "chief" or "worker" of a
             keras-tuner distributed search at `oracle` ("HOST:PORT").
+        trial_timeout: seconds the chief waits for a worker's next report (start or
+            epoch) before it queues that worker's trial again for another worker.
         distribute: "mirrored": each trial (and the baseline) trains under
             `tf.distribute.MirroredStrategy` over this machine's devices, through
             keras-tuner's `distribution_strategy`. Several machines share a search as
@@ -75,7 +79,7 @@ class SearchConfig:
     """
 
     model: str
-    tuner: str = "random"
+    tuner: str = "hyperband"
     max_trials: int = 10
     max_epochs: int = 5
     time_budget: float | str | None = None
@@ -93,6 +97,7 @@ class SearchConfig:
     oracle: str | None = None
     tuner_id: str | None = None
     connect_timeout: float = 60.0
+    trial_timeout: float = 600.0
     distribute: str | None = None
     verbose: int | str = 0
 
@@ -116,13 +121,13 @@ class SearchConfig:
             budget = parse_duration(self.time_budget)
         except ValueError as error:
             raise ConfigError("{time_budget}: {reason}", reason=str(error)) from None
-        if isinstance(self.connect_timeout, bool) or not (
-            isinstance(self.connect_timeout, (int, float)) and self.connect_timeout > 0
-        ):
-            raise ConfigError(
-                "{connect_timeout} must be a positive number of seconds; received {value!r}.",
-                value=self.connect_timeout,
-            )
+        for name in ("connect_timeout", "trial_timeout"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not (isinstance(value, (int, float)) and value > 0):
+                raise ConfigError(
+                    "{" + name + "} must be a positive number of seconds; received {value!r}.",
+                    value=value,
+                )
         fixed = dict(self.fixed or {})
         unknown = sorted(set(fixed) - set(card["hyperparameters"]))
         if unknown:

@@ -99,7 +99,8 @@ def lost_oracle(address: str, error: BaseException) -> OracleUnreachableError:
 def serve(oracle, address: str, poll: float = 0.2) -> None:
     """Serves `oracle` to the workers until the search is over: some worker was told
     STOPPED, no trial is running and every worker that asked for trials has been
-    told to stop."""
+    told to stop. Every second it re-queues the trials of workers silent for longer
+    than the oracle's `trial_timeout` (`ZooOracle.requeue_lost`)."""
     from concurrent import futures
 
     import grpc
@@ -116,8 +117,13 @@ def serve(oracle, address: str, poll: float = 0.2) -> None:
     if not bound:
         raise SearchInputError(f"the chief cannot listen on {host}:{port} (is the port in use?).")
     server.start()
+    requeue = getattr(oracle, "requeue_lost", None)  # a ZooOracle re-queues lost trials
+    checked = time.monotonic()
     try:
         while not (servicer.stop_triggered and compat.chief_may_exit(oracle)):
             time.sleep(poll)
+            if requeue is not None and time.monotonic() - checked > 1.0:
+                requeue()
+                checked = time.monotonic()
     finally:
         server.stop(grace=2).wait()

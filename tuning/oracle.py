@@ -17,7 +17,16 @@ distributed search:
   kill -9 never leaves half a file;
 * **a repaired reload** (keras-tuner issues #439, #835): trials left RUNNING by a crash are
   retried (their partial metrics dropped), a trial that completed just before the crash is
-  never queued again, and grid search gets its queue of combinations back.
+  never queued again, and grid search gets its queue of combinations back;
+* **the registered defaults as trial 0** (`defaults_first`): the first configuration a
+  random, Bayesian or Hyperband oracle proposes is the default point of the space, so the
+  defaults get the same epochs, pruning and budget as every other trial and are scored
+  like them (recorded as `"defaults": true`);
+* **a lost worker's trial is re-queued** (`trial_timeout`): a running trial whose tuner
+  has reported nothing (no start, no epoch) for `trial_timeout` seconds is queued again
+  for the next tuner that asks, and the silent tuner is forgotten, so a chief never waits
+  forever for a worker that died mid-trial. While other trials still run, a tuner that
+  would be told to stop is told to wait instead (IDLE), so it can take a re-queued trial.
 """
 
 from __future__ import annotations
@@ -62,9 +71,14 @@ class ZooOracle(compat.OracleHooks):
         deadline: Deadline | None = None,
         on_trial_end: Callable[[Any], None] | None = None,
         announce: bool = False,
+        defaults_first: bool = True,
+        trial_timeout: float | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.defaults_first = defaults_first
+        self.trial_timeout = trial_timeout
+        self._proposed_defaults = False
         self.rule = rule
         self.deadline = deadline or Deadline(None)
         self.on_trial_end = on_trial_end
@@ -74,8 +88,15 @@ class ZooOracle(compat.OracleHooks):
         self.verbose = 0  # keras-tuner's own display clears notebook output; we print
 
     # -- trials ---------------------------------------------------------------------
+    def propose_values(self) -> dict[str, Any] | None:
+        if self.defaults_first and not self.trials:
+            self._proposed_defaults = True
+            return default_values(self.hyperparameters)
+        return super().propose_values()
+
     @synchronized
     def create_trial(self, tuner_id: str) -> Any:
+        self.requeue_lost(asking=tuner_id)
         if tuner_id not in self.ongoing_trials and self.deadline.expired():
             self.stopped_by_budget = True
             self.tuner_ids.discard(tuner_id)
@@ -83,13 +104,22 @@ class ZooOracle(compat.OracleHooks):
         resuming = tuner_id in self.ongoing_trials
         queue = compat.retry_queue(self)
         retry = queue[-1] if queue else None
+        self._proposed_defaults = False
         trial = super().create_trial(tuner_id)
+        others = [t for t in self.ongoing_trials if t != tuner_id]
+        if trial.status == TrialStatus.STOPPED and self.trial_timeout and others:
+            # other trials still run and may be lost: wait, to take one if re-queued
+            self.tuner_ids.add(tuner_id)
+            return compat.Trial(self.get_space(), status=TrialStatus.IDLE)
         if trial.status == TrialStatus.RUNNING and not resuming:
             record = self.records.setdefault(trial.trial_id, {})
+            if self._proposed_defaults:
+                record["defaults"] = True
+                self._proposed_defaults = False
             if trial.trial_id == retry:  # a fresh start: drop the failed run's epochs
                 trial.metrics = compat.MetricsTracker()
                 trial.score, trial.best_step = None, 0
-                for key in ("pruned", "budget_cut", "seconds"):
+                for key in ("pruned", "budget_cut", "seconds", "heartbeat"):
                     record.pop(key, None)
             record.update(tuner_id=tuner_id, started=time.time(), runs=record.get("runs", 0) + 1)
             self.write_trial(trial)
@@ -100,6 +130,7 @@ class ZooOracle(compat.OracleHooks):
     @synchronized
     def update_trial(self, trial_id: str, metrics: dict[str, float], step: int = 0) -> Any:
         record = self.records.setdefault(trial_id, {})
+        record["heartbeat"] = time.time()
         value = metrics.get(self.objective.name)
         stop = False
         if self.rule is not None and value is not None and "pruned" not in record:
@@ -125,6 +156,10 @@ class ZooOracle(compat.OracleHooks):
 
     @synchronized
     def end_trial(self, trial: Any) -> None:
+        # a trial re-queued as lost whose tuner was only slow: it has ended, run it no more
+        queue = compat.retry_queue(self)
+        if trial.trial_id in queue and trial.status in _TERMINAL:
+            compat.set_retry_queue(self, [t for t in queue if t != trial.trial_id])
         record = self.records.setdefault(trial.trial_id, {})
         record["seconds"] = round(time.time() - record.get("started", time.time()), 3)
         super().end_trial(trial)
@@ -137,6 +172,33 @@ class ZooOracle(compat.OracleHooks):
                 self.on_trial_end(self)
             except Exception as error:  # results are written again at the end
                 print(f"warning: could not write the results files: {error}", flush=True)
+
+    @synchronized
+    def requeue_lost(self, asking: str | None = None) -> list[str]:
+        """Queues again every running trial whose tuner (not `asking`) has been silent
+        for `trial_timeout` seconds, and forgets that tuner; returns the trial ids."""
+        if not self.trial_timeout:
+            return []
+        now, lost = time.time(), []
+        for tuner_id, trial in list(self.ongoing_trials.items()):
+            record = self.records.setdefault(trial.trial_id, {})
+            last = max(record.get("started", now), record.get("heartbeat", 0.0))
+            if tuner_id == asking or now - last <= self.trial_timeout:
+                continue
+            del self.ongoing_trials[tuner_id]
+            self.tuner_ids.discard(tuner_id)
+            queue = [t for t in compat.retry_queue(self) if t != trial.trial_id]
+            compat.set_retry_queue(self, [*queue, trial.trial_id])  # popped next
+            record["requeued"] = [*record.get("requeued", []), tuner_id]
+            lost.append(trial.trial_id)
+            print(
+                f"trial {trial.trial_id}: tuner {tuner_id} silent for "
+                f"{now - last:.0f} s (--trial-timeout {self.trial_timeout:g}); queued again",
+                flush=True,
+            )
+        if lost:
+            self.save()
+        return lost
 
     def peer_values(self, trial_id: str, step: int) -> list[float]:
         """The objective at `step` of every other completed, unpruned trial."""
@@ -224,6 +286,16 @@ def describe_end(trial: Any, record: dict[str, Any], objective: str = "score") -
     if "budget_cut" in record:
         return f"cut by the time budget at epoch {record['budget_cut']['epoch']}{took}{score}"
     return f"completed{took}{score}"
+
+
+def default_values(space: Any) -> dict[str, Any]:
+    """The default point of a keras-tuner `HyperParameters` space (active values only)."""
+    hps = keras_tuner.HyperParameters()
+    for hp in space.space:
+        hps.merge([hp])
+        if hps.is_active(hp):
+            hps.values[hp.name] = hp.default
+    return dict(hps.values)
 
 
 def _values(trial) -> str:

@@ -15,7 +15,7 @@ class SearchResult:
     """A finished (or stopped) search.
 
     `trials` are the records of `trials.json` (id order), `ranked` the same best first,
-    `best` the best record, `default` the default hyperparameters' run (`baseline.json`),
+    `best` the best record, `default` the registered defaults' best trial (trial 0),
     `best_model_dir` the zoo model directory of the best trial (`zoo.load_model` reads it).
     """
 
@@ -36,6 +36,8 @@ class SearchResult:
     trials_run: list[str] = field(default_factory=list)
     budget: float | None = None
     export_report: Any = None
+    #: `summary.json` (see `tuning.summary`) with its printed `lines`; None on a worker.
+    report: dict[str, Any] | None = None
 
     @property
     def best_hparams(self) -> dict[str, Any] | None:
@@ -59,11 +61,16 @@ class SearchResult:
             return "no trial has an objective yet."
         best = f"best {self.objective} {self.best['objective']:.6g} (trial {self.best['trial_id']})"
         if self.default_objective is None:
-            return best + "; the default hyperparameters were not run."
+            return best + "; the registered defaults were not run (--no-baseline)."
         default = self.default_objective
         change = (self.best["objective"] - default) / abs(default) * 100 if default else 0.0
+        if self.best["trial_id"] == self.default["trial_id"]:
+            return f"{best}: the registered defaults are the best trial."
         verdict = "beats" if self.beats_default() else "does not beat"
-        return f"{best} {verdict} the default hyperparameters' {default:.6g} ({change:+.1f}%)."
+        return (
+            f"{best} {verdict} the registered defaults' {default:.6g} "
+            f"(trial {self.default['trial_id']}, {change:+.1f}%)."
+        )
 
     def table(self, limit: int | None = None) -> Any:
         """A `rich.table.Table` of the trials, best first, with the default run as a row."""
@@ -73,17 +80,6 @@ class SearchResult:
         rows += [r for r in self.ranked if r["objective"] is None]
         if limit:
             rows = rows[:limit]
-        default_row = None
-        if self.default:
-            default_row = {
-                "trial_id": "default",
-                "status": "default",
-                "objective": self.default.get("objective"),
-                "epochs": self.default.get("epochs", []),
-                "seconds": self.default.get("seconds"),
-                "hparams": self.default.get("hparams", {}),
-            }
-            rows = _insert_ranked(rows, default_row, self.direction)
         names = _varying(rows)
         better = "lower" if self.direction == "min" else "higher"
         table = Table(
@@ -94,12 +90,12 @@ class SearchResult:
             table.add_column(column, justify="right" if numeric else "left")
         rank = 0
         for row in rows:
-            is_default = row is default_row
-            rank += 0 if is_default or row["objective"] is None else 1
+            is_default = bool(row.get("defaults"))
+            rank += 0 if row["objective"] is None else 1
             value = row["objective"]
             cells = [
-                "" if is_default or value is None else str(rank),
-                str(row["trial_id"]),
+                "" if value is None else str(rank),
+                str(row["trial_id"]) + (" (defaults)" if is_default else ""),
                 row["status"],
                 "-" if value is None else f"{value:.5g}",
                 str(len(row["epochs"])),
@@ -135,28 +131,16 @@ class SearchResult:
             f"search ended: {self.stop_reason} ({tally}; {self.seconds:.0f} s).",
             self.comparison(),
         ]
+        if self.report:
+            lines += self.report["lines"]
         if self.best_model_dir is not None:
-            which = (
-                "the default hyperparameters' model, as no trial beat it"
-                if self.beats_default() is False
-                and self.default_objective != self.best["objective"]
-                else "the best trial's model"
+            lines.append(
+                f"best model: {self.best_model_dir} (trial {self.best['trial_id']}; "
+                "zoo.load_model reads it; best_hparams.json holds its hyperparameters)"
             )
-            lines.append(f"best model: {self.best_model_dir} ({which}; zoo.load_model reads it)")
         if self.files:
             lines.append(f"wrote {self.project_dir}: {', '.join(self.files)}")
         return "\n".join(lines)
-
-
-def _insert_ranked(rows, extra, direction):
-    value = extra["objective"]
-    if value is None:
-        return [*rows, extra]
-    for index, row in enumerate(rows):
-        other = row["objective"]
-        if other is None or (value < other if direction == "min" else value > other):
-            return [*rows[:index], extra, *rows[index:]]
-    return [*rows, extra]
 
 
 def _varying(rows) -> list[str]:

@@ -8,14 +8,15 @@
 
 The function lives here, in `tuning.run`, and is exported as `tuning.search`. The project
 directory `DIR/PROJECT` holds keras-tuner's own state (`oracle.json`, `trial_*/trial.json`,
-checkpoints), `search.json` (the model and tuner it belongs to), `baseline.json` (the
-default hyperparameters' run) and the results derived from them (see `tuning.results`).
-Running the same search again resumes it.
+checkpoints), `search.json` (the model and tuner it belongs to) and the results derived
+from them (see `tuning.results`), ending with `summary.json` (`tuning.summary`): the best
+trial against the registered defaults (trial 0 of every search), on the validation split
+and, for both models, on the held-out test split. Running the same search again resumes
+it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
 import warnings
@@ -45,6 +46,8 @@ def search(
     data: Any = None,
     *,
     echo: Callable[..., None] = print,
+    validation: Any = None,
+    test: Any = None,
     **options: Any,
 ) -> SearchResult:
     """Searches the hyperparameters of a registered model.
@@ -57,6 +60,12 @@ def search(
         data: a path (read with the family's `load_data`), the training data itself, or
             None for the family's embedded default (`default_data()`).
         echo: where progress lines go.
+        validation: held-out data to select on instead of the family's own split of
+            the training data (see `ZooHyperModel`); in memory, not part of a resume's
+            fingerprint.
+        test: held-out data on which the best and the defaults' models are scored at
+            the end when `data` is given in memory (a path or the embedded default
+            brings its own test split).
 
     The project is `directory/project`. Neither may be the working directory, its parents
     or home; a non-empty `directory` must be ours unless `overwrite`, and `overwrite` only
@@ -83,9 +92,11 @@ def search(
     worker = config.role == "worker"
     check_directory(directory, config.overwrite)
     check_project(project_dir, config.model, config.tuner, config.overwrite and not worker)
-    train, data_defaults = _training_data(config.model, data, config.seed, config.fixed)
+    train, own_test, data_defaults = _datasets(config.model, data, config.seed, config.fixed)
+    test = own_test if test is None else test
     source = _Source(
         train=train,
+        test=test,
         path=data if _is_path(data) else None,
         sha256=data_fingerprint(data, config.model, config.seed),  # None for data in memory
         data_defaults=data_defaults,
@@ -104,6 +115,7 @@ def search(
         prepare_folders(directory, project_dir)
         deadline = Deadline(config.time_budget, started)
         run = _Run(config, source, project_dir, this_id, deadline, rule, echo)
+        run.validation = validation
         return run.execute(started)
 
 
@@ -112,6 +124,7 @@ class _Source:
     """The training data of a search and where it came from."""
 
     train: Any
+    test: Any
     path: Any
     sha256: str | None
     #: Hyperparameters the data set (`ZooModel.data_defaults`), the search's defaults.
@@ -122,32 +135,33 @@ def _is_path(data: Any) -> bool:
     return isinstance(data, (str, os.PathLike))
 
 
-def _training_data(name: str, data: Any, seed: int, fixed: dict[str, Any] | None):
-    """`(train, data_defaults)`: the training part of `data` (a path, an embedded
-    dataset's name, the data itself, or None: the embedded default) and the
-    hyperparameters the data set on the model (`ZooModel.data_defaults`)."""
+def _datasets(name: str, data: Any, seed: int, fixed: dict[str, Any] | None):
+    """`(train, test, data_defaults)` of `data` (a path, an embedded dataset's name, the
+    data itself, or None: the embedded default), split as the family splits it, and the
+    hyperparameters the data set on the model (`ZooModel.data_defaults`); data given in
+    memory is all training data (no test split, no data defaults)."""
     import zoo
     from zoo.data.datasets import is_dataset
 
     if data is not None and not isinstance(data, (str, os.PathLike)):
-        return data, {}
+        return data, None, {}
     model = zoo.create_model(name, **(fixed or {}))
     if data is None:
-        train = model.default_data(seed=seed)[0]
+        train, test = model.default_data(seed=seed)
     elif not is_dataset(data) and not Path(data).exists():
         raise FileNotFoundError(
             f"--data {data}: no such file, directory or embedded dataset (see `lstm-zoo datasets`)."
         )
     else:
-        train = model.load_data(data, seed=seed)[0]
+        train, test = model.load_data(data, seed=seed)
     for line in model.data_notes:
         print(line, flush=True)
-    return train, dict(model.data_defaults)
+    return train, test, dict(model.data_defaults)
 
 
 class _Run:
     """One search, from a validated config: builds the hypermodel, oracle and tuner,
-    runs the baseline and the trials, and writes the results."""
+    runs the trials (the registered defaults first), and writes the results."""
 
     def __init__(self, config, source, project_dir, this_id, deadline, rule, echo) -> None:
         self.config = config
@@ -158,6 +172,7 @@ class _Run:
         self.rule = rule
         self.echo = echo
         self._strategy = None
+        self.validation = None
 
     def manifest(self, hypermodel) -> dict[str, Any]:
         """What `search.json` says the project is (checked on every resume)."""
@@ -186,7 +201,7 @@ class _Run:
         hypermodel = hypermodel_for(
             config.model, self.source.train, fixed=dict(config.fixed),
             max_epochs=config.max_epochs, verbose=config.verbose,
-            data_defaults=self.source.data_defaults,
+            data_defaults=self.source.data_defaults, validation=self.validation,
         )  # fmt: skip
         manifest = self.manifest(hypermodel)
         if self.rule is not None:
@@ -201,6 +216,8 @@ class _Run:
             deadline=self.deadline,
             on_trial_end=lambda _: write_results(project_dir, manifest),
             announce=role == "chief",
+            defaults_first=config.baseline,
+            trial_timeout=config.trial_timeout if role == "chief" else None,
         )
         if role != "worker":
             check_resume(project_dir, manifest)  # the same data and options, or refused
@@ -219,21 +236,25 @@ class _Run:
         before = {r["trial_id"] for r in _ended(project_dir, manifest)}
         if before and role != "worker":
             self.echo(f"resuming {project_dir}: {len(before)} trials already ended", flush=True)
-        if role == "local" and config.baseline:
-            self.ensure_baseline(hypermodel, self.deadline)
         with warnings.catch_warnings():
             # keras-tuner warns when a tuner reports every epoch, which this one does on purpose
             warnings.filterwarnings(
                 "ignore", message=".*update_trial.*", category=DeprecationWarning
             )
             self.search(zoo_tuner, oracle)
-        if role == "chief" and config.baseline:
-            self.ensure_baseline(hypermodel, Deadline(None))
+        report = None
         if role == "worker":
             summary = {k: [] for k in ("trials", "ranked", "files")}
             summary.update(best=None, default=None, best_model=None)
         else:
-            summary = write_results(project_dir, manifest)
+            summary = write_results(project_dir, manifest, final=True)
+            from tuning.summary_writer import finish
+
+            report = finish(
+                project_dir, manifest, summary, hypermodel, self.source.test,
+                seconds=time.time() - started, seed=config.seed,
+            )  # fmt: skip
+            summary["files"] += [f for f in report["files"] if f not in summary["files"]]
         return SearchResult(
             model=config.model,
             tuner=config.tuner,
@@ -251,6 +272,7 @@ class _Run:
             role=role,
             trials_run=list(zoo_tuner.trials_run),
             budget=self.deadline.seconds,
+            report=report,
         )
 
     def search(self, zoo_tuner, oracle) -> None:
@@ -297,28 +319,6 @@ class _Run:
                 flush=True,
             )
         return self._strategy
-
-    def ensure_baseline(self, hypermodel, deadline) -> None:
-        """Trains the default hyperparameters once per project (`baseline.json`)."""
-        from tuning.baseline import run_baseline
-        from tuning.results import DEFAULT_MODEL, atomic_write_json
-
-        path = self.project_dir / "baseline.json"
-        if path.is_file():
-            return
-        strategy = self.strategy()
-        with strategy.scope() if strategy is not None else contextlib.nullcontext():
-            result = run_baseline(
-                hypermodel,
-                self.source.train,
-                self.config.max_epochs,
-                deadline,
-                self.echo,
-                executions=self.config.executions_per_trial,
-            )
-        if hypermodel.last_model is not None:  # kept: the best model if no trial beats it
-            hypermodel.last_model.save(self.project_dir / DEFAULT_MODEL)
-        atomic_write_json(path, result)
 
     def stop_reason(self, oracle, summary) -> str:
         if getattr(oracle, "stopped_by_budget", False):

@@ -4,8 +4,12 @@ It runs each trial through the family's `ZooHyperModel` and reports the objectiv
 oracle after every epoch (so the oracle can prune a trial or end it at the time budget,
 and keeps the objective of every epoch in `trial.json`). When the oracle answers
 STOPPED, training stops at the end of that epoch. The zoo model of each trial (the best
-of its executions) is saved in `trial_ID/zoo_model/`, from which the results keep the
-best one. Hyperband's extra hyperparameters ("tuner/epochs", "tuner/initial_epoch",
+of its executions) is saved in `trial_ID/zoo_model/` when it can matter (it beats every
+trial ended so far, or it is the registered defaults), from which the results keep the
+best one and the defaults' one. `trial_ID/zoo_trial.json` records the family's task
+metrics on the validation split (`ZooHyperModel.validation_metrics`), the seconds spent
+in `fit` and the seconds of the whole trial, from which the results derive the per-trial
+overhead. Hyperband's extra hyperparameters ("tuner/epochs", "tuner/initial_epoch",
 "tuner/trial_id") are honoured as keras-tuner's own Hyperband tuner does.
 """
 
@@ -25,6 +29,8 @@ from tuning.results import atomic_write_text
 
 #: Where each trial's fitted zoo model goes, inside its trial directory.
 TRIAL_MODEL_DIR = "zoo_model"
+#: Each trial's task metrics and timing, inside its trial directory.
+TRIAL_RECORD = "zoo_trial.json"
 
 
 class ZooTuner(compat.TunerHooks, keras_tuner.Tuner):
@@ -43,6 +49,10 @@ class ZooTuner(compat.TunerHooks, keras_tuner.Tuner):
         self._stopped: dict[str, str] = {}
         self._epochs: dict[str, dict[int, list[float]]] = {}
         self._started: dict[str, float] = {}
+        self._fit_seconds: dict[str, float] = {}
+        self._task: dict[str, dict[str, float]] = {}
+        self._parts: dict[str, dict[str, float]] = {}
+        self._defaults: dict[str, Any] | None = None
         self._begun = 0
         self._execution = 0
         self._begun_at_last_request = -1
@@ -67,6 +77,9 @@ class ZooTuner(compat.TunerHooks, keras_tuner.Tuner):
         self._stopped.pop(trial.trial_id, None)
         self._epochs[trial.trial_id] = {}
         self._started[trial.trial_id] = time.perf_counter()
+        self._fit_seconds[trial.trial_id] = 0.0
+        self._task[trial.trial_id] = {}
+        self._parts[trial.trial_id] = {}
         values = ", ".join(f"{k}={_fmt(v)}" for k, v in trial.hyperparameters.values.items())
         self.echo(f"\ntrial {trial.trial_id} [{self.tuner_id}] {values}", flush=True)
 
@@ -88,6 +101,9 @@ class ZooTuner(compat.TunerHooks, keras_tuner.Tuner):
             callbacks += [compat.TunerCallback(self, trial), checkpoint]
             copied["callbacks"] = callbacks
             metrics = self.build_and_fit(trial, *args, **copied)
+            self._fit_seconds[trial.trial_id] += self.hypermodel.fit_seconds
+            parts = self._parts[trial.trial_id]
+            parts["build_seconds"] = parts.get("build_seconds", 0.0) + self.hypermodel.build_seconds
             results.append(metrics)
             value = objective.get_value(metrics)
             if best is None or objective.better_than(value, best[0]):
@@ -95,9 +111,30 @@ class ZooTuner(compat.TunerHooks, keras_tuner.Tuner):
             if trial.trial_id in self._stopped:
                 break  # pruned or out of time: no more executions
         self.hypermodel.execution = self._execution = 0
-        best[1].save(Path(self.get_trial_dir(trial.trial_id)) / TRIAL_MODEL_DIR)
+        data = args[0] if args else self.hypermodel.training_data()
+        start = time.perf_counter()
+        self._task[trial.trial_id] = self.hypermodel.validation_metrics(best[1], data)
+        self._parts[trial.trial_id]["metric_seconds"] = time.perf_counter() - start
+        start = time.perf_counter()
+        if self.is_defaults(hp.values) or self._beats_the_best(best[0]):
+            best[1].save(Path(self.get_trial_dir(trial.trial_id)) / TRIAL_MODEL_DIR)
+        self._parts[trial.trial_id]["save_seconds"] = time.perf_counter() - start
         self.trials_run.append(trial.trial_id)
         return results
+
+    def is_defaults(self, values: dict[str, Any]) -> bool:
+        """Whether `values` (a trial's, Hyperband's "tuner/..." aside) are the space's
+        default point: the registered defaults."""
+        if self._defaults is None:
+            self._defaults = self.hypermodel.default_choices()
+        plain = {k: v for k, v in values.items() if not k.startswith("tuner/")}
+        return plain == self._defaults
+
+    def _beats_the_best(self, value: float | None) -> bool:
+        if value is None:
+            return False
+        best = [t for t in self.oracle.get_best_trials(1) if t.score is not None]
+        return not best or self.oracle.objective.better_than(value, best[0].score)
 
     def after_build(self, model, hp):
         if "tuner/trial_id" in hp.values:  # Hyperband: continue from the earlier round
@@ -123,8 +160,19 @@ class ZooTuner(compat.TunerHooks, keras_tuner.Tuner):
         self.echo(line, flush=True)
 
     def on_trial_end(self, trial) -> None:
-        super().on_trial_end(trial)
+        start = time.perf_counter()
+        super().on_trial_end(trial)  # the oracle ends the trial, writes the results files
+        self._parts.setdefault(trial.trial_id, {})["end_seconds"] = time.perf_counter() - start
         seconds = time.perf_counter() - self._started.get(trial.trial_id, time.perf_counter())
+        record = {
+            "task_metrics": self._task.get(trial.trial_id, {}),
+            "fit_seconds": round(self._fit_seconds.get(trial.trial_id, 0.0), 4),
+            "trial_seconds": round(seconds, 4),
+            # where the time outside fit went: the build, the task metric, the save, the end
+            "parts": {k: round(v, 4) for k, v in self._parts.get(trial.trial_id, {}).items()},
+        }
+        path = Path(self.get_trial_dir(trial.trial_id)) / TRIAL_RECORD
+        atomic_write_text(path, json.dumps(record))
         score = self.local_score(trial.trial_id)
         name = self.oracle.objective.name
         if trial.status != TrialStatus.COMPLETED:
@@ -134,6 +182,9 @@ class ZooTuner(compat.TunerHooks, keras_tuner.Tuner):
             outcome = self._stopped.get(trial.trial_id, "completed")
             outcome = "pruned" if outcome.startswith("pruned") else outcome
             outcome += "" if score is None else f", {name} {score:.6g}"
+            task = self.hypermodel.task_metric
+            if task in record["task_metrics"]:
+                outcome += f", {task} {record['task_metrics'][task]:.4g}"
         self.echo(f"trial {trial.trial_id} {outcome} ({seconds:.1f} s)", flush=True)
 
     # -- helpers --------------------------------------------------------------------

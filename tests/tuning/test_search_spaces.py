@@ -32,7 +32,7 @@ FORECASTING = {
     "units": ("Int", 16, 128, 16),
     "layers": ("Int", 1, 2, 1),
     "dropout": ("Choice", [0.0, 0.1, 0.2, 0.3]),
-    "learning_rate": LR,
+    "learning_rate": ("Float", 3e-4, 1e-2, "log"),
     "batch_size": ("Choice", [32, 64, 128]),
     "skip": ("Choice", ["seasonal", "last", "none"]),
     "relative": ("Boolean",),
@@ -113,6 +113,14 @@ def describe(p) -> tuple:
     return (kind,)
 
 
+#: hypermodel class -> the family's task metric recorded per trial, and its direction
+TASK_METRICS = {
+    SentimentHyperModel: ("accuracy", "max"),
+    ForecastingHyperModel: ("mae_vs_naive", "min"),
+    TranslationHyperModel: ("bleu", "max"),
+}
+
+
 def test_every_model_is_pinned():
     assert sorted(PINNED) == zoo.list_models(), "pin the search space of every registered model"
 
@@ -123,6 +131,7 @@ def test_default_space(name):
     hm = tuning.hypermodel_for(name)
     assert type(hm) is klass
     assert (hm.objective.name, hm.objective.direction) == (objective, direction)
+    assert (hm.task_metric, hm.task_direction) == TASK_METRICS[klass]
     hp = keras_tuner.HyperParameters()
     chosen = hm.space(hp)
     assert [p.name for p in hp.space] == list(space)  # names and declaration order

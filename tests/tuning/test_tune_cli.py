@@ -5,11 +5,13 @@ import hashlib
 import json
 
 import pytest
-from conftest import TINY_SET, free_port, one_line_error
+from conftest import TINY_FIXED, TINY_SET, free_port, one_line_error
 from typer.testing import CliRunner
 
+import tuning
 import zoo
 from tuning.budget import parse_duration
+from tuning.summary import read_summary
 from zoo.cli.app import app
 
 
@@ -23,9 +25,10 @@ def tiny(data, directory, *extra):
 
 @pytest.fixture(scope="module")
 def project(reviews_csv, tmp_path_factory):
-    """A finished 3-trial search with its default run (about 15 s)."""
+    """A finished 4-trial search (Hyperband, the default tuner), the defaults as trial 0:
+    as many trainings as the 3 trials and separate default run it replaces."""
     directory = tmp_path_factory.mktemp("tune")
-    result = run(*tiny(reviews_csv, directory, "--max-trials", 3, "--max-epochs", 1))
+    result = run(*tiny(reviews_csv, directory, "--max-trials", 4, "--max-epochs", 1))
     assert result.exit_code == 0, result.output
     return directory, directory / "sentiment-lstm", result.output
 
@@ -39,12 +42,11 @@ def test_a_search_writes_its_results(project):
     directory, project_dir, output = project
     for name in ("trials.csv", "trials.json", "best_hparams.json", "trials.png", "search.json"):
         assert (project_dir / name).is_file(), name
+    for name in ("summary.json", "parallel.png", "importance.png"):
+        assert (project_dir / name).is_file(), name
     rows = read_csv(project_dir / "trials.csv")
-    assert [r["trial_id"] for r in rows if r["status"] != "baseline"] != []
-    trials = [r for r in rows if r["trial_id"] != "default"]
-    assert sorted(r["trial_id"] for r in trials) == ["0", "1", "2"]
-    assert rows[-1]["trial_id"] == "default" and rows[-1]["status"] == "baseline"
-    scores = [float(r["objective"]) for r in trials]
+    assert sorted(r["trial_id"] for r in rows) == ["0", "1", "2", "3"]
+    scores = [float(r["objective"]) for r in rows]
     assert scores == sorted(scores, reverse=True)  # val_accuracy: best first
     record = json.loads((project_dir / "trials.json").read_text())
     assert record["objective"] == {"name": "val_accuracy", "direction": "max"}
@@ -52,26 +54,68 @@ def test_a_search_writes_its_results(project):
         assert trial["status"] in ("completed", "pruned")
         assert len(trial["epochs"]) == 1 and trial["seconds"] > 0
         assert trial["hparams"]["units"] == 8  # held fixed by --set
+        assert 0 <= trial["task_metrics"]["accuracy"] <= 1  # the task metric, validation
+        assert 0 < trial["fit_seconds"] <= trial["trial_seconds"]
     best = json.loads((project_dir / "best_hparams.json").read_text())
-    assert best["trial_id"] == trials[0]["trial_id"]
     assert best["value"] == pytest.approx(scores[0])
     assert best["default_value"] == record["default"]["objective"]
-    # best_model/ is the best of the trials and the default run
-    default_better = record["default"]["objective"] > scores[0]
-    assert best["best_model_source"] == ("default" if default_better else best["trial_id"])
+    # best_model/ is the best trial's model, and best_hparams.json describes it
+    assert best["best_model_source"] == best["trial_id"]
     saved = json.loads((project_dir / "best_model" / "zoo_model.json").read_text())["hparams"]
-    wanted = record["default"]["hparams"] if default_better else best["hparams"]
-    for key, value in wanted.items():
-        assert saved[key] == (pytest.approx(value) if isinstance(value, float) else value), key
+    for key, value in best["hparams"].items():
+        if not key.startswith("tuner/"):
+            assert saved[key] == (pytest.approx(value) if isinstance(value, float) else value)
     model = zoo.load_model(project_dir / "best_model")
     assert model.hparams["units"] == 8 and model.predict(["a good film"])[0]["label"]
-    # only the best trial keeps its saved zoo model
-    assert sorted(p.parent.name for p in project_dir.glob("trial_*/zoo_model")) == [
-        f"trial_{best['trial_id']}"
-    ]
-    assert "default" in output and "val_accuracy" in output
-    assert "max_trials (3) reached" in output
-    assert ("beats the default" in output) or ("does not beat the default" in output)
+    # only the best trial and the defaults keep their saved zoo models
+    kept = {f"trial_{best['trial_id']}", f"trial_{best['default_trial_id']}"}
+    assert {p.parent.name for p in project_dir.glob("trial_*/zoo_model")} <= kept
+    assert (project_dir / "default_model" / "zoo_model.json").is_file()
+    assert "val_accuracy" in output and "held-out test (80 items)" in output
+    assert "max_trials (4) reached" in output
+    assert "per-trial overhead" in output
+
+
+def test_the_defaults_are_trial_0(project):
+    """Trial 0 is the registered defaults (with the --set values), with the same epochs
+    as every other trial and scored like them."""
+    _, project_dir, _ = project
+    record = json.loads((project_dir / "trials.json").read_text())
+    first = record["trials"][0]
+    assert first["trial_id"] == "0" and first["defaults"] is True
+    defaults = tuning.hypermodel_for("sentiment-lstm", fixed=TINY_FIXED).default_choices()
+    assert {k: v for k, v in first["hparams"].items() if not k.startswith("tuner/")} == defaults
+    assert [t["defaults"] for t in record["trials"][1:]] == [False] * 3
+    assert {len(t["epochs"]) for t in record["trials"]} == {1}
+    assert record["default"]["trial_id"] == "0" and first["objective"] is not None
+    assert not (project_dir / "baseline.json").exists()  # no separate run any more
+
+
+def test_the_summary(project):
+    """summary.json: validated on reading, best against defaults on validation and on
+    the test split, importance over the hyperparameters that varied, the overhead."""
+    _, project_dir, _ = project
+    summary = read_summary(project_dir)
+    trials = json.loads((project_dir / "trials.json").read_text())["trials"]
+    scores = {t["trial_id"]: t["objective"] for t in trials}
+    assert summary["default_trial"] == "0"
+    assert summary["default_score"] == pytest.approx(scores["0"])
+    assert summary["best_score"] == pytest.approx(max(scores.values()))
+    assert summary["beats_defaults"] == (summary["best_score"] > summary["default_score"])
+    assert summary["task_metric"] == {"name": "accuracy", "direction": "max"}
+    assert summary["test"]["items"] == 80
+    for which in ("best", "default"):
+        assert 0 <= summary["test"][which]["accuracy"] <= 1
+    shares = summary["importance"]["shares"]
+    assert len(shares) >= 2 and all(0 <= v <= 1 for v in shares.values())
+    assert "units" not in shares  # held fixed: no variance to explain
+    assert summary["importance"]["trials"] == 4
+    cost = summary["overhead"]
+    assert 0 < cost["fraction"] < 1 and cost["fit_seconds"] < cost["trial_seconds"]
+    bad = project_dir.parent / "bad_summary.json"
+    bad.write_text(json.dumps({**summary, "beats_defaults": "yes"}))
+    with pytest.raises(ValueError, match="field beats_defaults"):
+        read_summary(bad)
 
 
 def test_running_again_resumes_and_adds_only_new_trials(project, reviews_csv):
@@ -79,15 +123,15 @@ def test_running_again_resumes_and_adds_only_new_trials(project, reviews_csv):
     before = {
         r["trial_id"]: r for r in json.loads((project_dir / "trials.json").read_text())["trials"]
     }
-    again = run(*tiny(reviews_csv, directory, "--max-trials", 3, "--max-epochs", 1))
-    assert again.exit_code == 0 and "3 trials already ended" in again.output
+    again = run(*tiny(reviews_csv, directory, "--max-trials", 4, "--max-epochs", 1))
+    assert again.exit_code == 0 and "4 trials already ended" in again.output
     assert "\ntrial " not in again.output  # nothing ran
-    more = run(*tiny(reviews_csv, directory, "--max-trials", 4, "--max-epochs", 1))
+    more = run(*tiny(reviews_csv, directory, "--max-trials", 5, "--max-epochs", 1))
     assert more.exit_code == 0, more.output
     after = {
         r["trial_id"]: r for r in json.loads((project_dir / "trials.json").read_text())["trials"]
     }
-    assert sorted(after) == ["0", "1", "2", "3"]
+    assert sorted(after) == ["0", "1", "2", "3", "4"]
     for trial_id, row in before.items():
         assert after[trial_id]["hparams"] == row["hparams"]
         assert after[trial_id]["objective"] == row["objective"]
@@ -141,7 +185,7 @@ def snapshot(project_dir):
         (["sentiment-lstm", "--time-budget", "tomorrow"], ["tomorrow", "30m"]),
         (["sentiment-lstm", "--set", "unitz=3"], ["unitz"]),
         (["forecast-lstm", "--project", "sentiment-lstm"], ["'sentiment-lstm'", "--overwrite"]),
-        (["sentiment-lstm", "--tuner", "grid"], ["random search", "--tuner random"]),
+        (["sentiment-lstm", "--tuner", "grid"], ["hyperband search", "--tuner hyperband"]),
         (["sentiment-lstm", "--oracle", "127.0.0.1:8000"], ["--distributed"]),
         (["sentiment-lstm", "--distributed", "worker", "--oracle", "nohost"], ["HOST:PORT", "nohost"]),
         (["sentiment-lstm", "--distributed", "boss", "--oracle", "127.0.0.1:1"], ["boss"]),
@@ -175,7 +219,40 @@ def test_missing_data_file(tmp_path):
 
 def test_export_the_best_model(project, reviews_csv):
     directory, project_dir, _ = project
-    result = run(*tiny(reviews_csv, directory, "--max-trials", 3, "--max-epochs", 1, "--export"))
+    result = run(*tiny(reviews_csv, directory, "--max-trials", 5, "--max-epochs", 1, "--export"))
     assert result.exit_code == 0, result.output
     assert (project_dir / "bundle").is_dir()
     assert "PASS" in result.output
+
+
+def test_train_with_the_found_hparams(project, reviews_csv, tmp_path):
+    """`lstm-zoo train MODEL --hparams best_hparams.json` retrains the best trial's
+    configuration: the same hyperparameters as the model in best_model/."""
+    _, project_dir, _ = project
+    out = tmp_path / "retrained"
+    args = ["train", "sentiment-lstm", "--hparams", str(project_dir / "best_hparams.json")]
+    result = CliRunner().invoke(
+        app, [*args, "--data", str(reviews_csv), "--epochs", "1", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "hyperparameters from" in result.output
+    retrained = json.loads((out / "metrics.json").read_text())["hparams"]
+    found = json.loads((project_dir / "best_model" / "zoo_model.json").read_text())["hparams"]
+    for key in ("units", "embedding_dim", "max_length", "layers", "dropout", "learning_rate"):
+        assert retrained[key] == found[key], key
+
+
+def test_evaluate_scores_the_best_model_on_the_test_split(project, reviews_csv, tmp_path):
+    """`lstm-zoo evaluate` on the search's project scores best_model/ on the same
+    held-out split as the search's own test figure."""
+    _, project_dir, _ = project
+    report = tmp_path / "report.json"
+    result = CliRunner().invoke(
+        app, ["evaluate", str(project_dir), "--data", str(reviews_csv), "--json", str(report)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "accuracy" in result.output and "(80 items)" in result.output
+    accuracy = json.loads(report.read_text())["held_out"]["model"]["accuracy"]
+    assert accuracy == pytest.approx(read_summary(project_dir)["test"]["best"]["accuracy"])
+    missing = CliRunner().invoke(app, ["evaluate", str(tmp_path / "nothing")])
+    one_line_error(missing, "nothing")

@@ -19,7 +19,9 @@ def tune(
         "datasets`); without it, the model's embedded default.",
     ),
     tuner: str = typer.Option(
-        "random", "--tuner", help="keras-tuner's random, bayesian, hyperband or grid."
+        "hyperband",
+        "--tuner",
+        help="keras-tuner's hyperband (default: multi-fidelity), random, bayesian or grid.",
     ),
     max_trials: int = typer.Option(
         10, "--max-trials", help="Trials in all, resumed ones included."
@@ -56,7 +58,9 @@ def tune(
         1, "--prune-warmup-epochs", help="Epochs every trial runs before it can be pruned."
     ),
     baseline: bool = typer.Option(
-        True, "--baseline/--no-baseline", help="Also train the default hyperparameters once."
+        True,
+        "--baseline/--no-baseline",
+        help="Run the registered defaults as trial 0, scored like every other trial.",
     ),
     export: bool = typer.Option(
         False, "--export", help="Export the best model to ONNX and verify it after the search."
@@ -71,6 +75,11 @@ def tune(
     connect_timeout: float = typer.Option(
         60.0, "--connect-timeout", help="Seconds a worker waits for the chief to answer."
     ),
+    trial_timeout: float = typer.Option(
+        600.0,
+        "--trial-timeout",
+        help="Chief: re-queue a trial whose worker reported nothing for this many seconds.",
+    ),
     distribute: str = typer.Option(
         None,
         "--distribute",
@@ -82,9 +91,11 @@ def tune(
 ) -> None:
     """Search MODEL's hyperparameters with keras-tuner; run it again to resume.
 
-    Prints each trial and epoch, then the trials, best first, beside the default
-    hyperparameters. Writes into DIRECTORY/PROJECT: trials.csv, trials.json,
-    best_hparams.json, trials.png and best_model/ (a zoo model directory).
+    The registered defaults are trial 0. Prints each trial and epoch, then the trials,
+    best first, the best trial against the defaults on the validation split and both
+    models on the held-out test split. Writes into DIRECTORY/PROJECT: summary.json,
+    trials.csv, trials.json, best_hparams.json, trials.png, parallel.png,
+    importance.png, best_model/ and default_model/ (zoo model directories).
 
     A resume must be the same search: other data (by its sha256), another tuner,
     other fixed hyperparameters or another --max-epochs are refused. --overwrite only
@@ -114,6 +125,7 @@ def tune(
             oracle=oracle,
             tuner_id=tuner_id,
             connect_timeout=connect_timeout,
+            trial_timeout=trial_timeout,
             distribute=distribute,
             verbose=2 if verbose else 0,
         )

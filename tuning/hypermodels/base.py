@@ -14,6 +14,7 @@ Subclasses set the objective and implement `space(hp)` and `prepare(zoo_model, d
 from __future__ import annotations
 
 import math
+import time
 from typing import Any, ClassVar
 
 import keras_tuner
@@ -32,11 +33,20 @@ class ZooHyperModel(keras_tuner.HyperModel):
             `hp.Fixed`, any other hyperparameter of the model is passed as is.
         max_epochs: epochs per trial when the tuner does not say otherwise.
         verbose: Keras verbosity of each fit (0 silent, 2 one line per epoch).
+        validation: held-out data to select on instead of the split the family's `fit`
+            makes itself (passed to its `fit` as `validation=`; the family must accept
+            it): a chronological tail, or sentences that share nothing with training.
     """
 
     #: The validation metric a search optimises, and its direction.
     objective_name: ClassVar[str] = "val_loss"
     objective_direction: ClassVar[str] = "min"
+    #: The family's task metric (what its users read: MAE against naive, accuracy, BLEU,
+    #: F1, CER, ...) and its direction; recorded for every trial on the validation split
+    #: (`validation_metrics`) and for the best and the defaults' models on the test split
+    #: (`test_metrics`). Empty: the family defines none.
+    task_metric: ClassVar[str] = ""
+    task_direction: ClassVar[str] = "min"
 
     def __init__(
         self,
@@ -47,6 +57,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
         max_epochs: int = 5,
         verbose: int | str = 0,
         data_defaults: dict[str, Any] | None = None,
+        validation: Any = None,
     ) -> None:
         card = zoo.model_card(model_name)  # UnknownModelError with suggestions
         self.model_name = model_name
@@ -62,12 +73,16 @@ class ZooHyperModel(keras_tuner.HyperModel):
                 f"known: {', '.join(sorted(self.defaults))}."
             )
         self.data = data
+        self.validation = validation
         self.max_epochs = int(max_epochs)
         self.verbose = verbose
         #: The zoo model of the last `fit` (fitted; `save` it to keep it).
         self.last_model = None
         #: Which execution of a trial is built (its seed is the model's seed plus this).
         self.execution = 0
+        #: Seconds the last `fit` spent in the zoo model's own `fit`, and the last `build`.
+        self.fit_seconds = 0.0
+        self.build_seconds = 0.0
         self._pending: tuple[Any, Any] | None = None
         super().__init__(name=model_name)
 
@@ -79,6 +94,17 @@ class ZooHyperModel(keras_tuner.HyperModel):
     def prepare(self, zoo_model: Any, data: Any) -> Any:
         """Fits `zoo_model`'s preprocessing on `data`; returns its compiled network."""
         raise NotImplementedError
+
+    def validation_metrics(self, zoo_model: Any, data: Any) -> dict[str, float]:
+        """The task metrics of the fitted `zoo_model` on the validation part of the
+        training data `data` that its `fit` held out (named as in `test_metrics`, with
+        `task_metric` among them); {} when the family defines none."""
+        return {}
+
+    def test_metrics(self, report: dict[str, Any]) -> dict[str, float]:
+        """The task metrics (and the baselines' figures beside them) from the family's
+        `evaluate` report on held-out data; {} when the family defines none."""
+        return {}
 
     # -- helpers for `space` --------------------------------------------------------
     def choice(self, hp, name: str, values: list[Any]) -> Any:
@@ -135,9 +161,11 @@ class ZooHyperModel(keras_tuner.HyperModel):
         return zoo.create_model(self.model_name, **{**choices, **constants})
 
     def build(self, hp: keras_tuner.HyperParameters) -> Any:
+        start = time.perf_counter()
         zoo_model = self.create(self.space(hp))
         network = self.prepare(zoo_model, self.training_data())
         self._pending = (network, zoo_model)
+        self.build_seconds = time.perf_counter() - start
         return network
 
     def fit(
@@ -161,13 +189,17 @@ class ZooHyperModel(keras_tuner.HyperModel):
         # The zoo model's fit refits the preprocessing (same data, same result) and then
         # trains the network it is given: the one keras-tuner built, checked and, for
         # Hyperband, loaded with the previous round's weights.
+        extra = {} if self.validation is None else {"validation": self.validation}
+        start = time.perf_counter()
         history = zoo_model.fit(
             data,
             epochs=max(1, epochs - initial),
             verbose=self.verbose,
             network=model,
             callbacks=callbacks,
+            **extra,
         )
+        self.fit_seconds = time.perf_counter() - start
         self.last_model = zoo_model
         return best_epoch_metrics(history, self.objective_name, self.objective_direction)
 

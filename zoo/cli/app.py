@@ -1,7 +1,7 @@
 """The `lstm-zoo` command line, assembled from the commands of the three packages.
 
 Each command lives with the package whose job it is: `zoo.cli` (models, datasets, train,
-quickstart, translate), `tuning.cli` (tune) and `export.cli` (export, verify, predict).
+evaluate, quickstart, translate), `tuning.cli` (tune) and `export.cli` (export, verify, predict).
 This module only puts them in one typer app. Every command imports TensorFlow, Keras,
 keras-tuner or onnxruntime inside itself, so `lstm-zoo --help` answers at once.
 """
@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 
 from export.cli import export, predict, verify
 from tuning.cli import tune
-from zoo.cli import datasets, models, quickstart, train, translate
+from zoo.cli import datasets, evaluate, models, quickstart, train, translate
 
 
 class OneLineErrors(TyperGroup):
@@ -62,6 +62,7 @@ app.command("quickstart")(quickstart.quickstart)
 app.command("models")(models.models)
 app.command("datasets")(datasets.datasets)
 app.command("train")(train.train)
+app.command("evaluate")(evaluate.evaluate)
 app.command("translate")(translate.translate)
 app.command("tune")(tune.tune)
 app.command("export")(export.export)

@@ -35,6 +35,11 @@ def train(
     overrides: list[str] = typer.Option(
         None, "--set", help="Hyperparameter override KEY=VALUE (repeatable)."
     ),
+    hparams: Path = typer.Option(
+        None,
+        "--hparams",
+        help="A JSON file of hyperparameters (a search's best_hparams.json); --set wins.",
+    ),
     overwrite: bool = typer.Option(
         False, "--overwrite", help="Replace another model's directory lstm-zoo wrote at --out."
     ),
@@ -57,12 +62,24 @@ def train(
 
     --distribute multi-worker: run the same command on every machine, each with its
     TF_CONFIG; each worker backs up every epoch under OUT.backup/ and a restarted job
-    resumes there."""
+    resumes there.
+
+    --hparams retrains a configuration a search found: its `hparams` (and the `fixed`
+    ones of the search) are validated against the model's own ranges."""
     from zoo.distribute import check_strategy, distributed
     from zoo.precision import check_policy
     from zoo.precision import precision as policy
     from zoo.training import train_and_report
 
+    chosen = {}
+    if hparams is not None:
+        from zoo.hparams_file import read_hparams_file
+
+        chosen = read_hparams_file(hparams, model)
+        typer.echo(f"hyperparameters from {hparams}: " + ", ".join(
+            f"{k}={v}" for k, v in chosen.items()
+        ))  # fmt: skip
+    chosen.update(parse_overrides(overrides, model))
     out = out or Path("runs") / model
     backups = out.parent / f"{out.name}.backup" if check_strategy(distribute) else None
     with policy(check_policy(precision)), distributed(distribute, backups) as run:
@@ -72,7 +89,7 @@ def train(
             epochs=epochs,
             out=out,
             seed=seed,
-            overrides=parse_overrides(overrides, model),
+            overrides=chosen,
             overwrite=overwrite,
             callbacks=run.callbacks(),
             write=run.is_chief,

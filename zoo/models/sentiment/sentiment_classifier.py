@@ -196,13 +196,16 @@ class SentimentClassifier(ZooModel):
         """Fits the vocabulary and the network on labelled `data`.
 
         The last `val_fraction` of a seeded shuffle is held out for early
-        stopping. Prints one line per epoch with `verbose=2`.
+        stopping, or, with `validation=` (a labelled `TextDataset`), all of `data`
+        trains and `validation` is held out (e.g. sentences that share nothing with
+        the training phrases). Prints one line per epoch with `verbose=2`.
         """
         import keras
 
         hp = self.hparams
+        given = kwargs.pop("validation", None)
         self.fit_preprocessing(data)
-        train, val = self.validation_split(data)
+        train, val = (data, given) if given is not None else self.validation_split(data)
         self.network = self.build_network() if network is None else network
         callbacks = list(kwargs.pop("callbacks", []))
         validation = None
