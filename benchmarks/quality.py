@@ -12,6 +12,8 @@ data directory (never copied into the repository):
   24/48/168, scaled MSE/MAE); anchor: the LSTMa row of the Informer paper.
 * Tatoeba spa-eng (English to Spanish): a time-budgeted training run, BLEU and
   chrF (sacrebleu) on 2,000 held-out pairs, greedy and beam decoding.
+* CMU AN4 speech (`an4/`, NIST SPHERE): a time-budgeted `speech-ctc-bilstm` run, test
+  WER and CER (jiwer), greedy and beam; anchor ESPnet's BLSTMP CTC, CER 12.6.
 """
 
 from __future__ import annotations
@@ -42,16 +44,17 @@ def print_rows(title: str, rows: list[dict]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=os.environ.get("LSTM_ZOO_DATA_DIR"))
-    parser.add_argument("--only", choices=["sst2", "etth1", "spa-eng"], action="append")
+    parser.add_argument("--only", choices=["sst2", "etth1", "spa-eng", "an4"], action="append")
     parser.add_argument(
         "--translation-minutes", type=float, default=45.0, help="spa-eng training budget"
     )
+    parser.add_argument("--speech-minutes", type=float, default=60.0, help="AN4 training budget")
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
     args = parser.parse_args()
     if args.data_dir is None or not Path(args.data_dir).is_dir():
         parser.error("give --data-dir (or set LSTM_ZOO_DATA_DIR) pointing at the datasets")
-    wanted = set(args.only or ["sst2", "etth1", "spa-eng"])
+    wanted = set(args.only or ["sst2", "etth1", "spa-eng", "an4"])
     results: dict[str, list[dict]] = {}
     start = time.perf_counter()
     if "sst2" in wanted:
@@ -66,6 +69,10 @@ def main() -> None:
         from quality_translation import run_spa_eng
 
         results["spa-eng"] = run_spa_eng(args.data_dir, minutes=args.translation_minutes)
+    if "an4" in wanted:
+        from quality_speech import run_an4
+
+        results["an4"] = run_an4(args.data_dir, minutes=args.speech_minutes)
     for name, rows in results.items():
         print_rows(name, rows)
     print(f"\ntotal time: {(time.perf_counter() - start) / 60:.1f} min")

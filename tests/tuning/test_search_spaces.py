@@ -12,6 +12,7 @@ import zoo
 from tuning.hypermodels import (
     ForecastingHyperModel,
     SentimentHyperModel,
+    SpeechHyperModel,
     TranslationHyperModel,
 )
 
@@ -45,6 +46,25 @@ TRANSLATION = {
     "learning_rate": ("Float", 3e-4, 1e-2, "log"),
     "batch_size": ("Choice", [32, 64, 128]),
 }
+SPEECH = {
+    "units": ("Choice", [64, 128, 192, 256, 320]),
+    "layers": ("Int", 2, 4, 1),
+    "projection": ("Choice", [64, 128, 192, 256, 320]),
+    "frame_stacking": ("Choice", [1, 2, 3]),
+    "subsample_layers": ("Int", 0, 2, 1),
+    "dropout": ("Choice", [0.0, 0.1, 0.2, 0.3]),
+    "learning_rate": ("Float", 3e-4, 5e-3, "log"),
+    "batch_size": ("Choice", [16, 32, 64]),
+    "speed_perturbation": ("Choice", [0.0, 0.1]),
+    "noise_snr": ("Choice", [0.0, 10.0, 15.0, 20.0]),
+    "time_masks": ("Choice", [0, 1, 2]),
+    "freq_masks": ("Choice", [0, 1, 2]),
+}
+SPEECH_DEFAULTS = {
+    "units": 128, "layers": 3, "projection": 128, "frame_stacking": 2, "subsample_layers": 1,
+    "dropout": 0.1, "learning_rate": 3e-3, "batch_size": 64, "speed_perturbation": 0.1,
+    "noise_snr": 15.0, "time_masks": 2, "freq_masks": 2,
+}  # fmt: skip
 FORECAST_DEFAULTS = {
     "input_width": 168, "units": 64, "layers": 1, "dropout": 0.0, "learning_rate": 1e-3,
     "batch_size": 64, "skip": "seasonal", "relative": True, "calendar": True,
@@ -69,6 +89,11 @@ PINNED = {
         TranslationHyperModel, "val_loss", "min", TRANSLATION,
         {"embedding_dim": 128, "units": 256, "attention": "luong", "dropout": 0.1,
          "learning_rate": 3e-3, "batch_size": 64},
+    ),
+    "speech-ctc-bilstm": (SpeechHyperModel, "val_cer", "min", SPEECH, SPEECH_DEFAULTS),
+    "speech-ctc-lstm-streaming": (
+        SpeechHyperModel, "val_cer", "min", SPEECH,
+        {**SPEECH_DEFAULTS, "units": 256, "projection": 192},
     ),
 }  # fmt: skip
 

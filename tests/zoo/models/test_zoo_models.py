@@ -12,6 +12,7 @@ TINY = {
     "sentiment": {"units": 8, "embedding_dim": 8, "max_length": 16, "epochs": 1},
     "forecasting": {"units": 8, "layers": 1, "epochs": 1},
     "translation": {"units": 8, "embedding_dim": 8, "epochs": 1},
+    "speech": {"units": 8, "projection": 8, "layers": 1, "n_mels": 16, "epochs": 1},
 }
 
 
@@ -19,6 +20,8 @@ def small(data, task):
     """A slice of the default data that keeps each task's structure."""
     if task == "sentiment":
         return data.subset(np.arange(min(len(data), 256)))
+    if task == "speech":
+        return data.subset(np.arange(min(len(data), 32)))
     return data
 
 
@@ -27,12 +30,16 @@ def probe_inputs(model, test):
         return test.texts[:5] + ["zzz-unknown-word " * 100]  # an empty text raises (issue 12)
     if model.task == "translation":
         return test.sources[:3]
+    if model.task == "speech":
+        return test.subset(np.arange(3))
     return test
 
 
 def outputs(model, inputs):
     if model.task == "sentiment":
         return model.predict_proba(inputs)
+    if model.task == "speech":
+        return np.concatenate(model.log_probs(inputs))
     result = model.predict(inputs)
     if isinstance(result, dict):
         return np.concatenate(

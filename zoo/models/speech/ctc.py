@@ -81,7 +81,8 @@ def prefix_beam_search(
         log_probs: `[frames, classes]` log-probabilities of one utterance.
         beam_width: prefixes kept after each frame (>= 1).
         prune: characters whose probability at a frame is below this are not tried
-            there (0 tries every class; the blank and the frame's best are always tried).
+            there, nor any beyond the `beam_width + 4` likeliest (0 tries every class; the
+            blank and the frame's best are always tried).
     """
     if beam_width < 1:
         raise ValueError(f"beam_width must be >= 1; got {beam_width}")
@@ -91,6 +92,8 @@ def prefix_beam_search(
     threshold = np.log(prune) if prune > 0 else NEG_INF
     for frame in log_probs:
         candidates = [c for c in np.flatnonzero(frame >= threshold) if c != BLANK]
+        if prune > 0 and len(candidates) > beam_width + 4:  # the likeliest characters only
+            candidates = sorted(candidates, key=lambda c: -frame[c])[: beam_width + 4]
         best = int(np.argmax(frame))
         if best != BLANK and best not in candidates:
             candidates.append(best)

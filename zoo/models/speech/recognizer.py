@@ -52,8 +52,8 @@ class SpeechRecognizer(ZooModel):
         "subsample_layers": 1,
         "bidirectional": True,
         "dropout": 0.1,
-        "learning_rate": 2e-3,
-        "batch_size": 32,
+        "learning_rate": 3e-3,
+        "batch_size": 64,
         "epochs": 30,
         "patience": 5,
         "val_fraction": 0.1,
@@ -303,6 +303,23 @@ class SpeechRecognizer(ZooModel):
         return self.history
 
     # -- inference ---------------------------------------------------------------
+    def infer(self, graph: str, *inputs: Any) -> list[Any]:
+        """As `ZooModel.infer`; on Keras, the `network` graph runs as one `tf.function`
+        traced once for any batch and length (a plain call would run the LSTM loops
+        eagerly, and `predict` retraces for each new length)."""
+        if self.engine is not None or graph != "network":
+            return super().infer(graph, *inputs)
+        self._require_network()
+        compiled = getattr(self, "_compiled", None)
+        if compiled is None or compiled[0] is not self.network:
+            import tensorflow as tf
+
+            network = self.network
+            signature = [tf.TensorSpec((None, None, network.input_shape[-1]), tf.float32)]
+            function = tf.function(lambda x: network(x, training=False), input_signature=signature)
+            compiled = self._compiled = (network, function)
+        return [np.asarray(compiled[1](np.asarray(inputs[0], np.float32)))]
+
     def log_probs(self, inputs: Any, batch_size: int = 16) -> list[np.ndarray]:
         """Per recording, the CTC log-posteriors `[output frames, classes]`."""
         from zoo.models.speech.network import pad_batch
