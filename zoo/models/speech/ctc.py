@@ -18,6 +18,7 @@ The alphabet is a list of single characters; class 0 is the CTC blank and charac
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import partial
 
 import numpy as np
 
@@ -72,6 +73,14 @@ def greedy_decode(log_probs: np.ndarray) -> list[int]:
     return collapse(np.argmax(np.asarray(log_probs), axis=-1))
 
 
+def _accumulate(
+    beams: dict[tuple[int, ...], list[float]], prefix: tuple[int, ...], blank: float, char: float
+) -> None:
+    old = beams.setdefault(prefix, [NEG_INF, NEG_INF])
+    old[0] = np.logaddexp(old[0], blank)
+    old[1] = np.logaddexp(old[1], char)
+
+
 def prefix_beam_search(
     log_probs: np.ndarray, beam_width: int = 8, prune: float = 1e-4
 ) -> list[int]:
@@ -98,11 +107,7 @@ def prefix_beam_search(
         if best != BLANK and best not in candidates:
             candidates.append(best)
         fresh: dict[tuple[int, ...], list[float]] = {}
-
-        def add(prefix: tuple[int, ...], blank: float, char: float) -> None:
-            old = fresh.setdefault(prefix, [NEG_INF, NEG_INF])
-            old[0] = np.logaddexp(old[0], blank)
-            old[1] = np.logaddexp(old[1], char)
+        add = partial(_accumulate, fresh)
 
         for prefix, (p_b, p_c) in beams.items():
             total = np.logaddexp(p_b, p_c)

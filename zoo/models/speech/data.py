@@ -115,7 +115,10 @@ def load_manifest(path: str | os.PathLike[str], sample_rate: int = 16000) -> Utt
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     lines = [(n, t) for n, t in iter_lines(path, what="manifest") if t.strip()]
     if not lines:
-        raise DataError("the manifest is empty; expected a header file_name,transcription", file=path, row=1)
+        raise DataError(
+            "the manifest is empty; expected a header file_name,transcription", file=path, row=1
+        )
+
     def cells(row: int, text: str) -> list[str]:
         try:
             return next(csv.reader([text.rstrip("\r\n")], delimiter=delimiter))
@@ -157,7 +160,9 @@ def _keyed_lines(path: Path, what: str) -> dict[str, tuple[int, str]]:
             continue
         key, rest = (line.split(None, 1) + [""])[:2]
         if not rest.strip():
-            raise DataError(f"expected 'utterance-id {what}', found only {key!r}", file=path, row=row)
+            raise DataError(
+                f"expected 'utterance-id {what}', found only {key!r}", file=path, row=row
+            )
         if key in entries:
             raise DataError(
                 f"utterance {key!r} is listed twice (first on line {entries[key][0]})",
@@ -193,7 +198,9 @@ def load_kaldi(directory: str | os.PathLike[str], sample_rate: int = 16000) -> U
 _AN4_LINE = re.compile(r"^(?P<text>.*?)\s*\((?P<id>[^()\s]+)\)\s*$")
 
 
-def load_an4(root: str | os.PathLike[str], split: str = "train", sample_rate: int = 16000) -> Utterances:
+def load_an4(
+    root: str | os.PathLike[str], split: str = "train", sample_rate: int = 16000
+) -> Utterances:
     """The CMU AN4 layout (`etc/an4_{split}.transcription`, `.fileids`, `wav/*.sph`)."""
     root = Path(root)
     if split not in ("train", "test"):
@@ -201,18 +208,19 @@ def load_an4(root: str | os.PathLike[str], split: str = "train", sample_rate: in
     transcription = root / "etc" / f"an4_{split}.transcription"
     fileids = root / "etc" / f"an4_{split}.fileids"
     ids = [(n, t.strip()) for n, t in iter_lines(fileids, what="file list") if t.strip()]
-    lines = [(n, t.strip()) for n, t in iter_lines(transcription, what="transcription") if t.strip()]
+    lines = [
+        (n, t.strip()) for n, t in iter_lines(transcription, what="transcription") if t.strip()
+    ]
     if len(ids) != len(lines):
         raise DataError(
-            f"{len(lines)} transcriptions but {len(ids)} lines in {fileids.name}", file=transcription
+            f"{len(lines)} transcriptions but {len(ids)} lines in {fileids.name}",
+            file=transcription,
         )
     audio, texts, names, speakers = [], [], [], []
     for (row, line), (id_row, fileid) in zip(lines, ids, strict=True):
         match = _AN4_LINE.match(line)
         if not match:
-            raise DataError(
-                "expected 'TRANSCRIPTION (utterance-id)'", file=transcription, row=row
-            )
+            raise DataError("expected 'TRANSCRIPTION (utterance-id)'", file=transcription, row=row)
         utterance = match["id"]
         if Path(fileid).name != utterance:
             raise DataError(
@@ -232,7 +240,7 @@ def load_an4(root: str | os.PathLike[str], split: str = "train", sample_rate: in
 
 
 def layout(path: Path) -> str | None:
-    """"an4", "kaldi" or "manifest" for a folder or file of that layout, else None."""
+    """ "an4", "kaldi" or "manifest" for a folder or file of that layout, else None."""
     if path.is_file():
         return "manifest" if path.suffix.lower() in (".csv", ".tsv") else None
     if (path / "etc" / "an4_train.transcription").is_file():

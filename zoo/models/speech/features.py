@@ -42,7 +42,9 @@ def mel_matrix(
     mel = hertz_to_mel(linear)[:, None]
     edges = np.linspace(hertz_to_mel(low), hertz_to_mel(high), n_mels + 2)
     lower, centre, upper = edges[:-2][None], edges[1:-1][None], edges[2:][None]
-    weights = np.maximum(0.0, np.minimum((mel - lower) / (centre - lower), (upper - mel) / (upper - centre)))
+    weights = np.maximum(
+        0.0, np.minimum((mel - lower) / (centre - lower), (upper - mel) / (upper - centre))
+    )
     return np.concatenate([np.zeros((1, n_mels)), weights]).astype(np.float64)
 
 
@@ -73,8 +75,10 @@ class LogMelFeatures:
         std: list[float] | None = None,
     ) -> None:
         if normalization not in NORMALISATIONS:
-            raise ValueError(f"normalization must be one of {NORMALISATIONS}; got {normalization!r}")
-        if not (0 < window <= n_fft and 0 < hop):
+            raise ValueError(
+                f"normalization must be one of {NORMALISATIONS}; got {normalization!r}"
+            )
+        if not (0 < window <= n_fft and hop > 0):
             raise ValueError(f"need 0 < window <= n_fft and hop > 0; got {window}, {n_fft}, {hop}")
         self.sample_rate, self.n_mels = int(sample_rate), int(n_mels)
         self.window, self.hop, self.n_fft = int(window), int(hop), int(n_fft)

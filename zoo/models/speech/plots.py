@@ -54,7 +54,13 @@ def plot_alignment(
     for t, c in enumerate(best):
         if c != BLANK and c != previous:
             char = model.alphabet.characters[c - 1]
-            bottom.text(times[t], min(1.02, probs[t, c] + 0.03), "␣" if char == " " else char, ha="center", fontsize=8)
+            bottom.text(
+                times[t],
+                min(1.02, probs[t, c] + 0.03),
+                "␣" if char == " " else char,
+                ha="center",
+                fontsize=8,
+            )
         previous = c
     bottom.set_ylim(0, 1.12)
     bottom.set_xlabel("seconds")

@@ -231,9 +231,7 @@ class SpeechRecognizer(ZooModel):
         """The network's LSTM layers (each `Bidirectional` wrapper, or zoo LSTM), in order."""
         self._require_network()
         return [
-            layer
-            for layer in self.network.layers
-            if layer.name.startswith(("lstm_", "bilstm_"))
+            layer for layer in self.network.layers if layer.name.startswith(("lstm_", "bilstm_"))
         ]
 
     # -- training ---------------------------------------------------------------
@@ -242,8 +240,7 @@ class SpeechRecognizer(ZooModel):
         n_val = int(round(self.hparams["val_fraction"] * len(data)))
         if n_val >= len(data):
             raise DataError(
-                f"val_fraction={self.hparams['val_fraction']} holds out all {len(data)} "
-                "utterances",
+                f"val_fraction={self.hparams['val_fraction']} holds out all {len(data)} utterances",
                 file=data.source or None,
             )
         order = np.random.default_rng(self.hparams["seed"]).permutation(len(data))

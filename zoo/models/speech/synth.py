@@ -16,6 +16,7 @@ deterministic, so a seed gives the same audio; the result is cached on first use
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import json
@@ -46,7 +47,18 @@ TRAIN_VOICES = [
     "david", "ed", "edward", "grandma", "iven", "john", "linda", "max", "norbert",
 ]  # fmt: skip
 #: Voice variants held out for evaluation: never heard in training.
-TEST_VOICES = ["m7", "f5", "klatt4", "grandpa", "ian", "michel", "paul", "quincy", "steph", "travis"]
+TEST_VOICES = [
+    "m7",
+    "f5",
+    "klatt4",
+    "grandpa",
+    "ian",
+    "michel",
+    "paul",
+    "quincy",
+    "steph",
+    "travis",
+]
 SAMPLE_RATE = 16000
 CACHE_ENV = "LSTM_ZOO_CACHE_DIR"
 
@@ -180,7 +192,9 @@ def _load(path: Path) -> Utterances | None:
     if len(texts) != len(lengths) or int(lengths.sum()) != len(pcm):
         return None
     audio = np.split(pcm.astype(np.float32) / 32767.0, np.cumsum(lengths)[:-1])
-    return Utterances(list(audio), texts, SAMPLE_RATE, speakers=speakers, source="espeak-ng synthetic")
+    return Utterances(
+        list(audio), texts, SAMPLE_RATE, speakers=speakers, source="espeak-ng synthetic"
+    )
 
 
 def synthetic_speech(
@@ -206,9 +220,7 @@ def synthetic_speech(
         if data is None:
             data = synthesize(count, voices, seed * 2 + offset)
             if cache:
-                try:
+                with contextlib.suppress(OSError):  # a read-only home: generate again next time
                     _save(data, part_path)
-                except OSError:
-                    pass  # a read-only home: generate again next time
         parts.append(data)
     return parts[0], parts[1]

@@ -24,7 +24,9 @@ class UtteranceBatches:
     `dropped`).
     """
 
-    def __init__(self, model: Any, audio: list[np.ndarray], texts: list[str], batch_size: int, rng=None):
+    def __init__(
+        self, model: Any, audio: list[np.ndarray], texts: list[str], batch_size: int, rng=None
+    ):
         self.model, self.audio, self.batch_size, self.rng = model, audio, batch_size, rng
         self.labels = [model.alphabet.encode(t) for t in texts]
         self.augment = model.augmentation if rng is not None else None
@@ -59,7 +61,9 @@ class UtteranceBatches:
         if self.rng is not None:
             lengths = lengths * self.rng.uniform(0.9, 1.1, size=len(lengths))
         order = np.argsort(lengths, kind="stable")
-        self.batches = [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
+        self.batches = [
+            order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)
+        ]
         if self.rng is not None:
             self.batches = [self.batches[i] for i in self.rng.permutation(len(self.batches))]
 

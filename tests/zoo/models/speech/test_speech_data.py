@@ -46,12 +46,30 @@ def test_manifest_loads_and_resamples(tmp_path):
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
-        (["file,text", "clips/a.wav,yes"], "metadata.csv: row 1: the header has no column 'file_name'"),
-        (["file_name,transcription", "clips/a.wav"], "metadata.csv: row 2: expected 2 fields, found 1"),
-        (["file_name,transcription", "clips/a.wav,yes", "clips/zz.wav,no"], "metadata.csv: row 3, column 'file_name': audio file 'zz.wav' not found"),
-        (["file_name,transcription", "clips/a.wav,  "], "metadata.csv: row 2, column 'transcription': the transcription is empty"),
-        (["file_name,transcription", "../a.wav,yes"], "metadata.csv: row 2, column 'file_name': '../a.wav' leaves the folder"),
-        (["file_name,transcription", "notes.txt,yes"], "metadata.csv: row 2, column 'file_name': audio file notes.txt: not audio"),
+        (
+            ["file,text", "clips/a.wav,yes"],
+            "metadata.csv: row 1: the header has no column 'file_name'",
+        ),
+        (
+            ["file_name,transcription", "clips/a.wav"],
+            "metadata.csv: row 2: expected 2 fields, found 1",
+        ),
+        (
+            ["file_name,transcription", "clips/a.wav,yes", "clips/zz.wav,no"],
+            "metadata.csv: row 3, column 'file_name': audio file 'zz.wav' not found",
+        ),
+        (
+            ["file_name,transcription", "clips/a.wav,  "],
+            "metadata.csv: row 2, column 'transcription': the transcription is empty",
+        ),
+        (
+            ["file_name,transcription", "../a.wav,yes"],
+            "metadata.csv: row 2, column 'file_name': '../a.wav' leaves the folder",
+        ),
+        (
+            ["file_name,transcription", "notes.txt,yes"],
+            "metadata.csv: row 2, column 'file_name': audio file notes.txt: not audio",
+        ),
         (["file_name,transcription"], "metadata.csv: row 1: the manifest lists no recordings"),
     ],
 )
@@ -101,7 +119,10 @@ def test_an4_layout_loads_nist_sphere(tmp_path):
     assert train.texts == ["yes", "enter six"] and train.speakers == ["fash", "fbbh"]
     assert test.texts == ["yes"] and len(test.audio[0]) == int(0.3 * RATE)
     (root / "etc" / "an4_test.transcription").write_text("YES an1-fcaw-b\n")
-    with pytest.raises(DataError, match=r"^an4_test.transcription: row 1: expected 'TRANSCRIPTION \(utterance-id\)'$"):
+    with pytest.raises(
+        DataError,
+        match=r"^an4_test.transcription: row 1: expected 'TRANSCRIPTION \(utterance-id\)'$",
+    ):
         load_an4(root, "test")
     (root / "etc" / "an4_test.transcription").write_text("YES (an9-fcaw-b)\n")
     with pytest.raises(DataError, match="does not match an4_test.fileids line 1"):
