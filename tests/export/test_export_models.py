@@ -159,9 +159,10 @@ def test_predict_command_gives_the_keras_answers(exported, tmp_path):
 
 
 def _speech_streaming(exported):
-    name, model, test, bundle = exported
+    """The exported streaming speech model; the other models skip."""
+    _, model, test, bundle = exported
     if model.task != "speech" or "stream" not in read_manifest(bundle)["graphs"]:
-        pytest.skip("a streaming speech bundle")
+        pytest.skip("for the streaming speech model")
     return model, test, bundle
 
 

@@ -29,7 +29,7 @@ import numpy as np
 from zoo.models.speech.audio import resample
 from zoo.models.speech.data import Utterances
 
-VERSION = 1
+VERSION = 2
 DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "oh"]
 PHRASES = [
     "yes", "no", "stop", "go", "start", "enter", "repeat", "help", "cancel", "left",
@@ -152,12 +152,15 @@ def synthesize(count: int, voices: list[str], seed: int) -> Utterances:
     """`count` utterances spoken by `voices` (variant names) on random accents."""
     rng = np.random.default_rng(seed)
     audio, texts, speakers = [], [], []
-    for _ in range(count):
+    for index in range(count):
         text = _text(rng)
         variant = voices[rng.integers(len(voices))]
         accent = ACCENTS[rng.integers(len(ACCENTS))]
         rate, pitch = int(rng.integers(120, 230)), int(rng.integers(15, 85))
-        audio.append(_noisy(speak(text, f"{accent}+{variant}", rate, pitch), rng))
+        # the noise has its own generator: eSpeak's output length varies by a few samples
+        # from run to run, and must not shift the draws of the utterances after it
+        noise = np.random.default_rng([seed, index])
+        audio.append(_noisy(speak(text, f"{accent}+{variant}", rate, pitch), noise))
         texts.append(text)
         speakers.append(variant)
     return Utterances(audio, texts, SAMPLE_RATE, speakers=speakers, source="espeak-ng synthetic")
