@@ -66,7 +66,7 @@ def stream_network(model: Any):
 def real_features(model: Any, samples: Any = None) -> np.ndarray | None:
     """A padded batch of network inputs from real (synthetic) speech or `samples`
     (recordings or audio paths); None for `samples=False`."""
-    from zoo.models.speech.network import pad_batch
+    from zoo.models.speech.batching import pad_batch
 
     if samples is False:
         return None

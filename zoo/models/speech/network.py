@@ -16,8 +16,12 @@ the number of valid output frames and the padded label ids: `[frames, l_1, ..., 
 from __future__ import annotations
 
 import keras
-import numpy as np
 from keras import ops
+
+from zoo.models.speech.batching import output_frames, pack_targets, pad_batch
+
+__all__ = ["CTCLogProbs", "FrameSubsample", "build_encoder", "ctc_loss", "output_frames",
+           "pack_targets", "pad_batch"]  # fmt: skip
 
 
 @keras.saving.register_keras_serializable(package="zoo_speech")
@@ -92,24 +96,6 @@ def ctc_loss(y_true, y_pred):
     return ops.ctc_loss(labels, log_probs, label_lengths, frames, mask_index=0)
 
 
-def pack_targets(frames: np.ndarray, labels: list[np.ndarray]) -> np.ndarray:
-    """`[n, 1 + longest label]`: output frames, then the label ids padded with 0."""
-    width = max(1, max((len(lab) for lab in labels), default=1))
-    packed = np.zeros((len(labels), 1 + width), np.int32)
-    packed[:, 0] = frames
-    for row, lab in enumerate(labels):
-        packed[row, 1 : 1 + len(lab)] = lab
-    return packed
-
-
-def output_frames(frames: int | np.ndarray, subsample_layers: int) -> np.ndarray:
-    """Frames left after `subsample_layers` rounds of 2x subsampling (`ceil` each)."""
-    frames = np.asarray(frames, np.int64)
-    for _ in range(subsample_layers):
-        frames = -(-frames // 2)
-    return frames
-
-
 def recurrent_layer(units: int, bidirectional: bool, dropout: float, name: str):
     import zoo.layers as zl
 
@@ -145,12 +131,3 @@ def build_encoder(
     logits = keras.layers.Dense(classes, name="logits")(x)
     log_probs = CTCLogProbs(name="log_probs")(logits)
     return keras.Model(features, log_probs, name=name)
-
-
-def pad_batch(frames: list[np.ndarray]) -> np.ndarray:
-    """Pads `[t_i, F]` feature arrays with zeros (masked by the network) to `[n, T, F]`."""
-    longest = max(len(f) for f in frames)
-    batch = np.zeros((len(frames), longest, frames[0].shape[1]), np.float32)
-    for row, f in enumerate(frames):
-        batch[row, : len(f)] = f
-    return batch

@@ -163,7 +163,7 @@ class SpeechRecognizer(ZooModel):
 
     def output_frames(self, stacked: int | np.ndarray) -> np.ndarray:
         """Output frames for `stacked` network input frames."""
-        from zoo.models.speech.network import output_frames
+        from zoo.models.speech.batching import output_frames
 
         return output_frames(stacked, self.hparams["subsample_layers"])
 
@@ -319,7 +319,7 @@ class SpeechRecognizer(ZooModel):
 
     def log_probs(self, inputs: Any, batch_size: int = 16) -> list[np.ndarray]:
         """Per recording, the CTC log-posteriors `[output frames, classes]`."""
-        from zoo.models.speech.network import pad_batch
+        from zoo.models.speech.batching import pad_batch
 
         if self.engine is None:
             self._require_network()

@@ -7,7 +7,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from zoo.models.speech.network import pack_targets, pad_batch
+from zoo.models.speech.batching import pack_targets, pad_batch
 
 
 def needed_frames(labels: np.ndarray) -> int:
