@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -139,3 +140,19 @@ def test_train_test_folders_and_unknown_layouts(tmp_path):
         load_speech(tmp_path / "empty")
     with pytest.raises(DataError, match="not audio that libsndfile can read"):
         read_audio(manifest_folder(tmp_path / "x", ["file_name,transcription"]))
+
+
+DATASETS = Path(
+    os.environ.get("LSTM_ZOO_DATA_DIR") or Path(__file__).parents[5] / "shared" / "datasets"
+)
+AN4 = DATASETS / "an4"
+
+
+@pytest.mark.datasets
+@pytest.mark.skipif(not (AN4 / "etc" / "an4_test.transcription").is_file(), reason="no AN4")
+def test_an4_real_test_set():
+    """The 130 AN4 test utterances (773 words, NIST SPHERE at 16 kHz) through the loader."""
+    test = load_an4(AN4, "test")
+    assert len(test) == 130 and sum(len(t.split()) for t in test.texts) == 773
+    assert len(set(test.speakers)) == 10 and 4 < test.seconds / 60 < 8
+    assert all(t == t.lower() and t.strip() for t in test.texts)
