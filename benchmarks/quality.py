@@ -14,6 +14,8 @@ data directory (never copied into the repository):
   chrF (sacrebleu) on 2,000 held-out pairs, greedy and beam decoding.
 * CoNLL-2003 English NER (`conll2003/`): train, select on valid, test entity F1
   (seqeval); anchors Lample et al. 2016 / Ma & Hovy 2016 without pretrained vectors.
+* CMU AN4 speech (`an4/`, NIST SPHERE): a time-budgeted `speech-ctc-bilstm` run, test
+  WER and CER (jiwer), greedy and beam; anchor ESPnet's BLSTMP CTC, CER 12.6.
 """
 
 from __future__ import annotations
@@ -46,19 +48,20 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=os.environ.get("LSTM_ZOO_DATA_DIR"))
     parser.add_argument(
         "--only",
-        choices=["sst2", "etth1", "spa-eng", "conll2003", "stocks", "weather"],
+        choices=["sst2", "etth1", "spa-eng", "conll2003", "an4", "stocks", "weather"],
         action="append",
     )
     parser.add_argument(
         "--translation-minutes", type=float, default=45.0, help="spa-eng training budget"
     )
     parser.add_argument("--ner-minutes", type=float, default=60.0, help="CoNLL-2003 budget")
+    parser.add_argument("--speech-minutes", type=float, default=60.0, help="AN4 training budget")
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
     args = parser.parse_args()
     if args.data_dir is None or not Path(args.data_dir).is_dir():
         parser.error("give --data-dir (or set LSTM_ZOO_DATA_DIR) pointing at the datasets")
-    wanted = set(args.only or ["sst2", "etth1", "spa-eng", "conll2003", "stocks", "weather"])
+    wanted = set(args.only or ["sst2", "etth1", "spa-eng", "conll2003", "an4", "stocks", "weather"])
     results: dict[str, list[dict]] = {}
     start = time.perf_counter()
     if "sst2" in wanted:
@@ -85,6 +88,10 @@ def main() -> None:
         from quality_ner import run_conll2003
 
         results["conll2003"] = run_conll2003(args.data_dir, minutes=args.ner_minutes)
+    if "an4" in wanted:
+        from quality_speech import run_an4
+
+        results["an4"] = run_an4(args.data_dir, minutes=args.speech_minutes)
     for name, rows in results.items():
         print_rows(name, rows)
     print(f"\ntotal time: {(time.perf_counter() - start) / 60:.1f} min")

@@ -12,4 +12,5 @@ def no_autotune(monkeypatch, tmp_path_factory):
     writes the user's cache; `tests/zoo/layers/test_autotune.py` turns the autotune back
     on with its own cache folder."""
     monkeypatch.setenv("LSTM_ZOO_AUTOTUNE", "0")
+    monkeypatch.setenv("LSTM_ZOO_QUICK", "1")  # small embedded defaults (synthetic speech)
     monkeypatch.setenv("LSTM_ZOO_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "lstm-zoo-cache"))

@@ -36,6 +36,7 @@ TINY = {
         "epochs": 1,
         "step_backend": "ops",
     },
+    "speech": {"units": 8, "projection": 8, "layers": 1, "n_mels": 16, "epochs": 1},
 }
 
 
@@ -64,10 +65,13 @@ def exported(request, tmp_path_factory):
         from zoo.models.forecasting.backtest import series_part
 
         train = series_part(train, len(train) - 1500)
+    if task == "speech":
+        train = train.subset(np.arange(32))
     model.fit(train, verbose=0)
     root = tmp_path_factory.mktemp(name)
     model.save(root / "model")
-    bundle = to_onnx(root / "model", root / "bundle", streaming=task == "forecasting")
+    streaming = task == "forecasting" or (task == "speech" and not model.hparams["bidirectional"])
+    bundle = to_onnx(root / "model", root / "bundle", streaming=streaming)
     return name, model, test, bundle
 
 
@@ -116,7 +120,15 @@ def test_runtime_matches_keras(exported):
     expected, actual = _keras_and_runtime(model, test, predictor)
     if model.task == "ner":
         assert actual == expected
-    elif model.task == "sentiment":
+        return
+    if model.task == "speech":
+        assert actual == expected and predictor.predict(test, beam_width=4) == model.predict(
+            test, beam_width=4
+        )
+        for a, e in zip(predictor.model.log_probs(test), model.log_probs(test), strict=True):
+            np.testing.assert_allclose(a, e, atol=1e-5)
+        return
+    if model.task == "sentiment":
         assert [a["label"] for a in actual] == [e["label"] for e in expected]
         for a, e in zip(actual, expected, strict=True):
             for label, p in e["probabilities"].items():
@@ -149,6 +161,14 @@ def test_predict_command_gives_the_keras_answers(exported, tmp_path):
         texts = [" ".join(s) for s in test.sentences[:4]]
         args += texts
         expected = model.predict(texts)
+    elif model.task == "speech":
+        import soundfile
+
+        paths = [str(tmp_path / f"clip{i}.wav") for i in range(2)]
+        for path, audio in zip(paths, test.audio, strict=False):
+            soundfile.write(path, audio, test.sample_rate, subtype="FLOAT")
+        args += paths
+        expected = model.predict(paths)
     else:
         args += test.sources[:3]
         expected = model.predict(test.sources[:3])
@@ -175,3 +195,69 @@ def test_runtime_needs_neither_tensorflow_nor_keras(exported):
     answer = run_without_tensorflow(bundle)
     assert answer["loaded"] == []
     assert math.isfinite(answer["value"]) and answer["metric"]
+
+
+def _speech_streaming(exported):
+    """The exported streaming speech model; the other models skip."""
+    _, model, test, bundle = exported
+    if model.task != "speech" or "stream" not in read_manifest(bundle)["graphs"]:
+        pytest.skip("for the streaming speech model")
+    return model, test, bundle
+
+
+def test_speech_stream_equals_whole_utterance(exported):
+    """Chunks of 200 ms through the stream graph give the whole-utterance transcript."""
+    model, test, bundle = _speech_streaming(exported)
+    predictor = Predictor.load(bundle)
+    audio = test.audio[:20]
+    assert len(audio) == 20
+    whole = predictor.predict(audio)
+    stream = predictor.stream()
+    for index, recording in enumerate(audio):
+        stream.reset()
+        for start in range(0, len(recording), 3200):  # 200 ms at 16 kHz
+            stream.feed(recording[start : start + 3200])
+        assert stream.finish() == whole[index]
+        expected = predictor.model.log_probs([recording])[0]
+        np.testing.assert_allclose(stream.log_probs, expected, atol=1e-5)
+    assert whole == model.predict(audio)
+
+
+def test_speech_predict_command_without_tensorflow(exported, tmp_path):
+    """`lstm-zoo predict BUNDLE clip.wav` with TensorFlow and Keras unimportable prints
+    the Keras model's transcript."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+
+    import soundfile
+
+    model, test, bundle = _speech_streaming(exported)
+    clip = tmp_path / "clip.wav"
+    soundfile.write(clip, test.audio[0], test.sample_rate, subtype="FLOAT")
+    script = textwrap.dedent(
+        f"""
+        import sys
+        class Block:
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] in ("tensorflow", "keras", "tf2onnx", "tf_keras"):
+                    raise ImportError("blocked: " + name)
+        sys.meta_path.insert(0, Block())
+        from zoo.cli.app import app
+        try:
+            app(["predict", {str(bundle)!r}, {str(clip)!r}])
+        except SystemExit as exit:
+            assert not exit.code, exit.code
+        loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("tensorflow", "keras"))
+        print("LOADED", loaded)
+        """
+    )
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, env=env
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.strip().splitlines()
+    assert lines[-1] == "LOADED []"
+    assert lines[-2] == f"{model.predict([str(clip)])[0]}\t{clip}"

@@ -12,6 +12,7 @@ import zoo
 from tuning.hypermodels import (
     ForecastingHyperModel,
     SentimentHyperModel,
+    SpeechHyperModel,
     TranslationHyperModel,
 )
 from tuning.hypermodels.ner import NERHyperModel
@@ -61,6 +62,25 @@ NER_DEFAULTS = {
     "word_dim": 64, "char_units": 24, "casing": True, "units": 64, "layers": 1,
     "dropout": 0.3, "unk_replace": 0.3, "learning_rate": 3e-3, "batch_size": 32,
 }  # fmt: skip
+SPEECH = {
+    "units": ("Choice", [64, 128, 192, 256, 320]),
+    "layers": ("Int", 2, 4, 1),
+    "projection": ("Choice", [64, 128, 192, 256, 320]),
+    "frame_stacking": ("Choice", [1, 2, 3]),
+    "subsample_layers": ("Int", 0, 2, 1),
+    "dropout": ("Choice", [0.0, 0.1, 0.2, 0.3]),
+    "learning_rate": ("Float", 3e-4, 5e-3, "log"),
+    "batch_size": ("Choice", [16, 32, 64]),
+    "speed_perturbation": ("Choice", [0.0, 0.1]),
+    "noise_snr": ("Choice", [0.0, 10.0, 15.0, 20.0]),
+    "time_masks": ("Choice", [0, 1, 2]),
+    "freq_masks": ("Choice", [0, 1, 2]),
+}
+SPEECH_DEFAULTS = {
+    "units": 128, "layers": 3, "projection": 128, "frame_stacking": 2, "subsample_layers": 1,
+    "dropout": 0.1, "learning_rate": 3e-3, "batch_size": 64, "speed_perturbation": 0.1,
+    "noise_snr": 15.0, "time_masks": 2, "freq_masks": 2,
+}  # fmt: skip
 FORECAST_DEFAULTS = {
     "input_width": 168, "units": 64, "layers": 1, "dropout": 0.0, "learning_rate": 1e-3,
     "batch_size": 64, "skip": "seasonal", "relative": True, "calendar": True,
@@ -99,6 +119,11 @@ PINNED = {
         {"embedding_dim": 128, "units": 256, "attention": "luong", "dropout": 0.1,
          "learning_rate": 3e-3, "batch_size": 64},
     ),
+    "speech-ctc-bilstm": (SpeechHyperModel, "val_cer", "min", SPEECH, SPEECH_DEFAULTS),
+    "speech-ctc-lstm-streaming": (
+        SpeechHyperModel, "val_cer", "min", SPEECH,
+        {**SPEECH_DEFAULTS, "units": 256, "projection": 192},
+    ),
 }  # fmt: skip
 
 
@@ -118,6 +143,8 @@ TASK_METRICS = {
     SentimentHyperModel: ("accuracy", "max"),
     ForecastingHyperModel: ("mae_vs_naive", "min"),
     TranslationHyperModel: ("bleu", "max"),
+    NERHyperModel: ("f1", "max"),
+    SpeechHyperModel: ("cer", "min"),
 }
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from tuning.hypermodels.base import ZooHyperModel, best_epoch_metrics
 from tuning.hypermodels.forecasting import ForecastingHyperModel
 from tuning.hypermodels.sentiment import SentimentHyperModel
+from tuning.hypermodels.speech import SpeechHyperModel
 from tuning.hypermodels.translation import TranslationHyperModel
 
 
@@ -40,6 +41,7 @@ def hypermodel_for(name: str, data: Any = None, **options: Any) -> ZooHyperModel
 __all__ = [
     "ForecastingHyperModel",
     "SentimentHyperModel",
+    "SpeechHyperModel",
     "TranslationHyperModel",
     "ZooHyperModel",
     "best_epoch_metrics",

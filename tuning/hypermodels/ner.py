@@ -20,6 +20,8 @@ class NERHyperModel(ZooHyperModel):
 
     objective_name = "val_f1"
     objective_direction = "max"
+    task_metric = "f1"
+    task_direction = "max"
 
     def space(self, hp) -> dict[str, Any]:
         return {
@@ -38,3 +40,22 @@ class NERHyperModel(ZooHyperModel):
         """The vocabularies and tags (the tagger's own `fit_preprocessing`)."""
         zoo_model.fit_preprocessing(data)
         return zoo_model.build_network()
+
+    def validation_metrics(self, zoo_model: Any, data: Any) -> dict[str, float]:
+        """Entity F1 (seqeval, micro) on the sentences the tagger held out."""
+        from zoo.models.ner.scoring import entity_scores
+
+        validation = self.validation
+        if validation is None:
+            _, validation = zoo_model.validation_split(data)
+        if not len(validation):
+            return {}
+        scores = entity_scores(validation.tags, zoo_model.tag(validation.sentences))
+        return {"f1": scores["f1"], "precision": scores["precision"], "recall": scores["recall"]}
+
+    def test_metrics(self, report: dict[str, Any]) -> dict[str, float]:
+        model = report["model"]
+        metrics = {k: float(model[k]) for k in ("f1", "precision", "recall")}
+        if "gazetteer" in report:
+            metrics["gazetteer_f1"] = float(report["gazetteer"]["f1"])
+        return metrics

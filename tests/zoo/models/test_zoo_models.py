@@ -20,6 +20,7 @@ TINY = {
         "epochs": 1,
         "step_backend": "ops",
     },
+    "speech": {"units": 8, "projection": 8, "layers": 1, "n_mels": 16, "epochs": 1},
 }
 
 
@@ -33,6 +34,8 @@ def small(data, task):
         from zoo.models.forecasting.backtest import series_part
 
         return series_part(data, len(data) - 1500)
+    if task == "speech":
+        return data.subset(np.arange(min(len(data), 32)))
     return data
 
 
@@ -43,6 +46,8 @@ def probe_inputs(model, test):
         return test.sources[:3]
     if model.task == "ner":
         return [" ".join(s) for s in test.sentences[:5]]
+    if model.task == "speech":
+        return test.subset(np.arange(3))
     return test
 
 
@@ -51,6 +56,8 @@ def outputs(model, inputs):
         return model.predict_proba(inputs)
     if model.task == "ner":
         return model.emissions([s.split() for s in inputs])
+    if model.task == "speech":
+        return np.concatenate(model.log_probs(inputs))
     result = model.predict(inputs)
     if isinstance(result, dict):
         return np.concatenate(
