@@ -15,7 +15,9 @@ def export(
     out: Path = typer.Option(..., "--out", help="The bundle directory to write."),
     opset: int = typer.Option(None, "--opset", min=13, help="ONNX opset (default 17)."),
     streaming: bool = typer.Option(
-        False, "--streaming", help="Also export a forecaster's one-step graph with h/c states."
+        False,
+        "--streaming",
+        help="Also export the model's stream graph (explicit h/c states), for a family that has one.",
     ),
     check: bool = typer.Option(
         True, "--verify/--no-verify", help="Verify the bundle against Keras after writing it."
