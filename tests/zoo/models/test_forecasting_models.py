@@ -86,6 +86,22 @@ def test_save_load_round_trip(fitted, series, tmp_path):
     assert state["preprocessing"]["season"] == 24
 
 
+def test_reading_data_through_a_fitted_model_keeps_its_settings(fitted, series, tmp_path):
+    """`default_data` and `load_data` follow the data's frequency only on an unfitted model:
+    a trained (or loaded) one keeps its hyperparameters and fitted preprocessing."""
+    fitted.save(tmp_path / "model")
+    again = zoo.load_model(tmp_path / "model")
+    hparams, before = dict(again.hparams), again.predict(series)["forecast"]
+    again.default_data()  # hourly Seattle temperatures: other columns, other defaults
+    csv = tmp_path / "daily.csv"
+    days = np.datetime64("2021-01-01") + np.arange(200)
+    rows = ["date,load,temp"] + [f"{d},{i % 7},{i % 5}" for i, d in enumerate(days)]
+    csv.write_text("\n".join(rows) + "\n")
+    again.load_data(csv)
+    assert again.hparams == hparams and again.preprocessor.fitted
+    np.testing.assert_array_equal(again.predict(series)["forecast"], before)
+
+
 def test_scaler_fitted_on_training_split_only(series):
     model = LSTMForecaster(**TINY, val_fraction=0.25)
     model.fit(series, verbose=0)

@@ -406,7 +406,12 @@ class LSTMForecaster(ZooModel):
         `horizon` from its frequency (`FREQUENCY_DEFAULTS`), `hints` (a catalogue
         dataset's better settings, e.g. the yearly season of daily weather), and one
         target column (`default_target`) when `targets` was left at None. Records what
-        it chose in `data_defaults` and the lines `train` prints in `data_notes`."""
+        it chose in `data_defaults` and the lines `train` prints in `data_notes`.
+
+        A fitted model keeps the settings it was trained with: reading data through it
+        (`default_data`, `load_data`) changes nothing, and `{}` is returned."""
+        if self.network is not None or self.preprocessor.fitted:
+            return {}
         explicit = self.explicit_hparams
         hints = dict(hints or {})
         target = hints.pop("target", None)
