@@ -101,6 +101,13 @@ class ZooHyperModel(keras_tuner.HyperModel):
         `task_metric` among them); {} when the family defines none."""
         return {}
 
+    def held_out(self, zoo_model: Any, data: Any) -> Any:
+        """The data the trial selects on: the `validation` given to the search, else the
+        part of `data` that `zoo_model.validation_split` holds out."""
+        if self.validation is not None:
+            return self.validation
+        return zoo_model.validation_split(data)[1]
+
     def test_metrics(self, report: dict[str, Any]) -> dict[str, float]:
         """The task metrics (and the baselines' figures beside them) from the family's
         `evaluate` report on held-out data; {} when the family defines none."""

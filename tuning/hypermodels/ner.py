@@ -45,9 +45,7 @@ class NERHyperModel(ZooHyperModel):
         """Entity F1 (seqeval, micro) on the sentences the tagger held out."""
         from zoo.models.ner.scoring import entity_scores
 
-        validation = self.validation
-        if validation is None:
-            _, validation = zoo_model.validation_split(data)
+        validation = self.held_out(zoo_model, data)
         if not len(validation):
             return {}
         scores = entity_scores(validation.tags, zoo_model.tag(validation.sentences))

@@ -48,9 +48,7 @@ class SentimentHyperModel(ZooHyperModel):
         """Accuracy on the texts the classifier held out (`validation_split`)."""
         import numpy as np
 
-        validation = self.validation
-        if validation is None:
-            _, validation = zoo_model.validation_split(data)
+        validation = self.held_out(zoo_model, data)
         if not len(validation):
             return {}
         texts = list(validation.texts)

@@ -50,9 +50,7 @@ class SpeechHyperModel(ZooHyperModel):
         """Greedy CER and WER (jiwer, in %) on the utterances the recognizer held out."""
         from zoo.models.speech.metrics import error_rates
 
-        validation = self.validation
-        if validation is None:
-            _, validation = zoo_model.validation_split(data)
+        validation = self.held_out(zoo_model, data)
         if not len(validation):
             return {}
         return error_rates(list(validation.texts), zoo_model.predict(validation))
