@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from export.convert import InputSpec
-from export.families.spec import GraphSpec
+from export.families.spec import GraphSpec, stream_states
 
 
 def can_stream(model) -> str | None:
@@ -94,12 +94,7 @@ def graphs(model, streaming: bool = False, samples=None) -> list[GraphSpec]:
         if reason:
             raise ValueError(reason)
         net = stream_network(model)
-        units = [layer.cell.units for layer in model.recurrent_layers()]
-        states = [
-            InputSpec(f"{kind}{i}", (None, u))
-            for i, u in enumerate(units, start=1)
-            for kind in ("h", "c")
-        ]
+        states = stream_states(model)
         real = None
         if windows is not None:
             real = {"steps": windows[:, :5]}

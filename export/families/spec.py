@@ -65,3 +65,11 @@ class GraphSpec:
         result = self.network(args[0] if len(args) == 1 else args, training=False)
         result = result if isinstance(result, (list, tuple)) else [result]
         return [np.asarray(r) for r in result]
+
+
+def stream_states(model) -> list[InputSpec]:
+    """The explicit state inputs of a `stream` graph: `h1, c1, h2, c2, ...`, one pair per
+    recurrent layer of `model` (`recurrent_layers()`), each `(batch, units)`; the graph
+    returns them as `h1_out, c1_out, ...`."""
+    units = [layer.cell.units for layer in model.recurrent_layers()]
+    return [InputSpec(f"{kind}{i}", (None, u)) for i, u in enumerate(units, 1) for kind in "hc"]

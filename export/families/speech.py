@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from export.convert import InputSpec
-from export.families.spec import GraphSpec
+from export.families.spec import GraphSpec, stream_states
 
 
 def can_stream(model: Any) -> str | None:
@@ -99,10 +99,7 @@ def graphs(model: Any, streaming: bool = False, samples: Any = None) -> list[Gra
         if reason:
             raise ValueError(reason)
         stream = stream_network(model)
-        units = [layer.cell.units for layer in model.recurrent_layers()]
-        states = [
-            InputSpec(f"{kind}{i}", (None, u)) for i, u in enumerate(units, 1) for kind in "hc"
-        ]
+        states = stream_states(model)
         stream_real = None
         if real is not None:
             stream_real = {"features": real[:1, : 2 * model.output_step()]}
