@@ -14,7 +14,8 @@ fixed for the year. No statistic of the test year enters a forecast.
 * weather (`seattle-weather`, 2012-2015), test year 2015: `forecast-lstm` on the
   maximum temperature, next day and 7th day, against persistence and the day-of-year
   climatology of the training years; `forecast-quantile-lstm`'s 80% interval coverage,
-  raw and conformally calibrated, there and on the ETTh1 test split (Informer borders).
+  raw, split-conformal and adaptive-conformal (ACI, updated as the test targets arrive),
+  there and on the ETTh1 test split (Informer borders).
 
     python benchmarks/quality_forecasting.py --only stocks
     python benchmarks/quality_forecasting.py --only weather --data-dir ../shared/datasets
@@ -239,6 +240,7 @@ def _coverage_row(what: str, report) -> dict:
         "model": "forecast-quantile-lstm", "forecaster": "80% interval", "test_year": what,
         "coverage_raw": round(row.get("coverage_raw", row["coverage"]), 3),
         "coverage_calibrated": round(row["coverage"], 3),
+        "coverage_adaptive": round(row["coverage_adaptive"], 3) if "coverage_adaptive" in row else None,
         "mae": round(row["mae"], 3),
     }  # fmt: skip
 

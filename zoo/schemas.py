@@ -114,6 +114,12 @@ PREPROCESSING: dict[str, dict[str, Any]] = {
             "input_width": POSITIVE,
             "horizon": POSITIVE,
             "conformal": {"type": "array", "maxItems": 100000, "items": NUMBERS},
+            "conformal_scores": {
+                "type": "array",
+                "maxItems": 256,
+                "items": {"type": "array", "maxItems": 100000, "items": NUMBERS},
+            },
+            "conformal_count": POSITIVE,
             "reference": {
                 "type": "object",
                 "required": ["dates", "values"],

@@ -365,6 +365,11 @@ class LSTMForecaster(ZooModel):
     def _model_metrics(self, y: np.ndarray, out: dict[str, np.ndarray]) -> dict[str, float]:
         return self._point_metrics(y, out["forecast"])
 
+    def _sequence_metrics(self, y: np.ndarray, out: dict[str, np.ndarray]) -> dict[str, float]:
+        """Metrics that read the evaluation windows as one series in time order (stride 1),
+        added to `_model_metrics` by `evaluate`: none for point forecasts."""
+        return {}
+
     def _baselines(self, raw: np.ndarray, horizon: int) -> dict[str, np.ndarray]:
         pre = self.preprocessor
         return baseline_forecasts(raw, horizon, pre.target_index, pre.season)
@@ -383,7 +388,8 @@ class LSTMForecaster(ZooModel):
         pre.check_length(series, self.context() + pre.horizon, "the test series")
         x, ys, raw = pre.windows(series, self.context())
         y = pre.inverse_transform(ys)
-        report = {"model": self._model_metrics(y, self._forecast(x))}
+        out = self._forecast(x)
+        report = {"model": {**self._model_metrics(y, out), **self._sequence_metrics(y, out)}}
         for name, f in self._baselines(raw, pre.horizon).items():
             report[name] = self._point_metrics(y, f)
         return report

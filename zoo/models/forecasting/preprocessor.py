@@ -29,6 +29,7 @@ from zoo.data.errors import DataError
 from zoo.data.timeseries import TimeSeries
 from zoo.models.forecasting.backtest import infer_season
 from zoo.models.forecasting.checks import check_finite, check_frequency, series_freq
+from zoo.models.forecasting.conformal import SCORE_POINTS
 from zoo.preprocessing.scaling import StandardScaler
 from zoo.preprocessing.windows import calendar_feature_names, calendar_features, make_windows
 from zoo.schemas import FORECASTING_PREPROCESSING
@@ -102,6 +103,11 @@ class SeriesPreprocessor:
         #: Split-conformal widening of a quantile forecaster's interval on the scaled
         #: axis, `[horizon][n_targets]` (None: not calibrated).
         self.conformal: list[list[float]] | None = None
+        #: The calibration scores behind it, as sorted order statistics
+        #: `[points][horizon][n_targets]` (`conformal.score_summary`) of
+        #: `conformal_count` validation windows: what adaptive conformal inference reads.
+        self.conformal_scores: list[list[list[float]]] | None = None
+        self.conformal_count: int | None = None
         #: A short real stretch of the training series (`REFERENCE_WINDOWS` windows), the
         #: real-sample reference data of an exported bundle (None: none kept).
         self.reference: TimeSeries | None = None
@@ -192,6 +198,9 @@ class SeriesPreprocessor:
         config = {key: values[key] for key in CONFIG_KEYS}
         if self.conformal is not None:
             config["conformal"] = [list(map(float, row)) for row in self.conformal]
+        if self.conformal_scores is not None:
+            config["conformal_scores"] = np.asarray(self.conformal_scores, float).tolist()
+            config["conformal_count"] = int(self.conformal_count)
         if self.reference is not None:
             config["reference"] = {
                 "dates": [str(d) for d in self.reference.dates],
@@ -224,6 +233,22 @@ class SeriesPreprocessor:
             if np.shape(conformal) != shape:
                 raise ValueError(f"preprocessing 'conformal' must be {list(shape)} numbers")
             pre.conformal = [[float(v) for v in row] for row in conformal]
+        scores = config.get("conformal_scores")
+        if scores is not None:
+            points = np.shape(scores)
+            count = config.get("conformal_count")
+            if (
+                len(points) != 3
+                or points[1:] != (pre.horizon, len(pre.target_index))
+                or not isinstance(count, int)
+                or not 1 <= points[0] <= min(count, SCORE_POINTS)
+            ):
+                raise ValueError(
+                    "preprocessing 'conformal_scores' must be [points][horizon][targets] "
+                    f"numbers, at most {SCORE_POINTS} points of 'conformal_count' scores"
+                )
+            pre.conformal_scores = np.asarray(scores, dtype=float).tolist()
+            pre.conformal_count = count
         reference = config.get("reference")
         if reference is not None:
             values = np.asarray(reference["values"], dtype=np.float32)

@@ -22,6 +22,12 @@ import numpy as np
 
 from zoo.hparams import boolean, numbers_list
 from zoo.metrics.forecasting import interval_coverage, pinball_loss
+from zoo.models.forecasting.conformal import (
+    adaptive_margins,
+    conformal_margins,
+    conformity_scores,
+    score_summary,
+)
 from zoo.models.forecasting.lstm_forecaster import LSTMForecaster
 
 
@@ -67,27 +73,6 @@ def pinball_loss_class() -> type:
     return PinballLoss
 
 
-def conformal_margins(
-    lower: np.ndarray, upper: np.ndarray, y: np.ndarray, coverage: float
-) -> np.ndarray:
-    """Split-conformal margins of CQR (Romano et al., 2019) per horizon step and target.
-
-    Args:
-        lower, upper: the raw interval bounds `[N, H, n]` on calibration windows.
-        y: the actuals `[N, H, n]` (same scale).
-        coverage: the nominal coverage `1 - alpha` of the interval.
-
-    Returns:
-        `[H, n]`: the `ceil((N + 1)(1 - alpha)) / N` empirical quantile of the scores
-        `max(lower - y, y - upper)`; moving each bound out by it gives a marginal coverage
-        of at least `1 - alpha` on exchangeable data (negative: the interval shrinks).
-    """
-    scores = np.maximum(lower - y, y - upper)
-    n = scores.shape[0]
-    level = min(1.0, np.ceil((n + 1) * coverage) / n)
-    return np.quantile(scores, level, axis=0, method="higher")
-
-
 class QuantileLSTMForecaster(LSTMForecaster):
     """Direct multi-horizon quantile forecaster: `LSTMForecaster` plus the hyperparameter
     `quantiles` (levels in (0, 1), default (0.1, 0.5, 0.9)).
@@ -96,11 +81,16 @@ class QuantileLSTMForecaster(LSTMForecaster):
     split-conformal calibration on the validation tail, conformalized quantile regression
     (CQR, Romano et al., 2019): for each horizon step and target, the conformity score of a
     validation window is `max(lower - y, y - upper)` on the scaled axis, and the interval
-    is moved out by the `ceil((n + 1)(1 - alpha)) / n` empirical quantile of the `n`
+    is moved out by the `ceil((n + 1)(1 - alpha))`-th smallest of the `n`
     scores (`alpha` = 1 - nominal coverage). The widening is part of the preprocessing
     state (`conformal`), so a saved model and an exported bundle apply it too. The
     validation tail also chose the early-stopping epoch, a mild reuse that the test
-    coverage in `metrics.json` measures.
+    coverage in `metrics.json` measures. The validation scores are kept too
+    (`conformal_scores`, at most 256 order statistics per step and target), and `evaluate`
+    also reports `coverage_adaptive`: the interval calibrated online over the test windows
+    by adaptive conformal inference (ACI, Gibbs & Candès 2021; `conformal.adaptive_margins`),
+    which keeps its long-run coverage where the test period is not exchangeable with the
+    validation tail.
 
     `predict` adds `lower`, `upper` ([horizon, n_targets], the outer levels), `quantiles`
     ([horizon, n_targets, n_quantiles]) and `levels`; `evaluate`'s model row adds
@@ -148,14 +138,20 @@ class QuantileLSTMForecaster(LSTMForecaster):
         """`LSTMForecaster.fit`, then the conformal calibration of the interval on the
         validation windows (when `calibrate` and there is a validation tail)."""
         history = super().fit(data, epochs=epochs, verbose=verbose, **kwargs)
-        self.preprocessor.conformal = None
+        pre = self.preprocessor
+        pre.conformal = pre.conformal_scores = pre.conformal_count = None
         if self.hparams["calibrate"] and self.validation_windows is not None:
             x, y = self.validation_windows
             raw = np.sort(self.infer("network", x)[0], axis=-1)
-            self.preprocessor.conformal = conformal_margins(
-                raw[..., 0], raw[..., -1], y, self.levels[-1] - self.levels[0]
-            ).tolist()
+            lower, upper = raw[..., 0], raw[..., -1]
+            pre.conformal = conformal_margins(lower, upper, y, self.nominal_coverage()).tolist()
+            pre.conformal_scores = score_summary(conformity_scores(lower, upper, y)).tolist()
+            pre.conformal_count = len(y)
         return history
+
+    def nominal_coverage(self) -> float:
+        """The interval's nominal coverage: highest minus lowest quantile level."""
+        return round(self.levels[-1] - self.levels[0], 12)
 
     def from_scaled(self, scaled: np.ndarray, calibrated: bool = True) -> dict[str, np.ndarray]:
         """The median `forecast`, `lower` and `upper` (the outer levels, moved out by the
@@ -194,12 +190,31 @@ class QuantileLSTMForecaster(LSTMForecaster):
         row["coverage"] = interval_coverage(y, out["lower"], out["upper"])
         if "lower_raw" in out:  # before the conformal calibration
             row["coverage_raw"] = interval_coverage(y, out["lower_raw"], out["upper_raw"])
-        row["nominal_coverage"] = round(self.levels[-1] - self.levels[0], 12)
+        row["nominal_coverage"] = self.nominal_coverage()
         row["pinball"] = pinball_loss(y, out["quantiles"], self.levels)
         mean = np.asarray(scaler.mean_)[index]
         scaled_q = (out["quantiles"] - mean[:, None]) / scale[:, None]
         row["pinball_scaled"] = pinball_loss((y - mean) / scale, scaled_q, self.levels)
         return row
+
+    def _sequence_metrics(self, y: np.ndarray, out: dict[str, np.ndarray]) -> dict[str, float]:
+        """`coverage_adaptive`: the coverage of the interval calibrated online by adaptive
+        conformal inference (`conformal.adaptive_margins`) over the evaluation windows in
+        time order, each horizon step's level updated as its targets arrive."""
+        pre = self.preprocessor
+        if pre.conformal_scores is None or "lower_raw" not in out:
+            return {}
+        scale = np.asarray(pre.scaler.scale_, dtype=np.float64)[pre.target_index]
+        _, covered = adaptive_margins(
+            out["lower_raw"],
+            out["upper_raw"],
+            y,
+            np.asarray(pre.conformal_scores) * scale,  # scaled axis -> original units
+            pre.conformal_count,
+            self.nominal_coverage(),
+            centre=out["forecast"],
+        )
+        return {"coverage_adaptive": float(covered.mean())}
 
     def postprocess(self, scaled: np.ndarray, last: np.datetime64) -> dict[str, Any]:
         """`LSTMForecaster.postprocess` plus the quantile `levels`."""
