@@ -54,7 +54,7 @@ class SpeechRecognizer(ZooModel):
         "dropout": 0.1,
         "learning_rate": 3e-3,
         "batch_size": 64,
-        "epochs": 30,
+        "epochs": 60,
         "patience": 5,
         "val_fraction": 0.1,
         "speed_perturbation": 0.1,
