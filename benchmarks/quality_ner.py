@@ -2,6 +2,7 @@
 
     python benchmarks/quality.py --data-dir ../shared/datasets --only conll2003
     python benchmarks/quality_ner.py --data-dir ../shared/datasets --minutes 60
+    python benchmarks/quality_ner.py --data-dir ../shared/datasets --set units=200
 
 No pretrained word vectors (none can be downloaded here): word embeddings, the
 character BiLSTM and the CRF learn from the training file alone. Anchors (test F1,
@@ -23,7 +24,8 @@ from pathlib import Path
 
 ANCHORS = "Lample et al. 2016 no pretraining ~83.6; Ma & Hovy 2016 random emb. ~80.8"
 #: Hyperparameters of the benchmark run (Lample et al.'s sizes: 100-unit word LSTMs,
-#: 25-unit character LSTMs, dropout 0.5, singletons replaced by <unk> half the time).
+#: 25-unit character LSTMs, dropout 0.5, singletons replaced by <unk> half the time),
+#: with Ma & Hovy's per-epoch learning-rate decay 1 / (1 + 0.05 epoch).
 SETTINGS = {
     "word_dim": 100,
     "char_dim": 25,
@@ -33,6 +35,7 @@ SETTINGS = {
     "dropout": 0.5,
     "unk_replace": 0.5,
     "learning_rate": 2e-3,
+    "lr_decay": 0.05,
     "batch_size": 32,
     "epochs": 100,
     "patience": 6,
@@ -93,6 +96,7 @@ def run_conll2003(
             "anchor": ANCHORS,
             "train_minutes": round(seconds / 60, 1),
             "epochs_run": len(valid_f1),
+            "settings": {**SETTINGS, **(overrides or {})},
             "cpu": f"{cpu_name()} ({os.cpu_count()} cores)",
         }
     ]
@@ -103,10 +107,26 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=os.environ.get("LSTM_ZOO_DATA_DIR"))
     parser.add_argument("--minutes", type=float, default=60.0)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a hyperparameter of SETTINGS (VALUE read as JSON), e.g. units=200",
+    )
     args = parser.parse_args()
     if args.data_dir is None or not (Path(args.data_dir) / "conll2003").is_dir():
         parser.error("give --data-dir holding conll2003/ (train.txt, valid.txt, test.txt)")
-    rows = run_conll2003(args.data_dir, minutes=args.minutes)
+    overrides = {}
+    for item in args.set:
+        name, sep, value = item.partition("=")
+        if not sep or name not in SETTINGS:
+            parser.error(f"--set {item!r}: expected NAME=VALUE with NAME one of {sorted(SETTINGS)}")
+        try:
+            overrides[name] = json.loads(value)
+        except json.JSONDecodeError:
+            parser.error(f"--set {item!r}: VALUE is not JSON (a number, true/false or a string)")
+    rows = run_conll2003(args.data_dir, minutes=args.minutes, overrides=overrides)
     print(json.dumps(rows, indent=2))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n")

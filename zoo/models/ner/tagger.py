@@ -10,7 +10,16 @@ from typing import Any
 import numpy as np
 
 from zoo.data.errors import DataError
-from zoo.hparams import DROPOUT, FRACTION, LEARNING_RATE, SEED, boolean, choice, integer
+from zoo.hparams import (
+    DROPOUT,
+    FRACTION,
+    LEARNING_RATE,
+    SEED,
+    boolean,
+    choice,
+    integer,
+    number,
+)
 from zoo.models.base import ZooModel
 from zoo.models.ner.conll import NERDataset
 from zoo.models.ner.preprocessing import NERPreprocessor, entities, tokenize_with_offsets
@@ -33,7 +42,9 @@ class EntityTagger(ZooModel):
 
     Hyperparameters: `word_dim`, `char_dim`, `char_units`, `max_chars`, `casing`,
     `casing_dim`, `units`, `layers`, `dropout`, `unk_replace` (singletons replaced by
-    `<unk>` in training, with this probability), `learning_rate`, `batch_size`,
+    `<unk>` in training, with this probability), `learning_rate`, `lr_decay` (the
+    learning rate of epoch `e` is `learning_rate / (1 + lr_decay * e)`, the inverse-time
+    decay of Ma & Hovy 2016; 0 keeps it constant), `batch_size`,
     `epochs`, `patience` (early stopping on validation entity F1), `val_fraction`,
     `crf`, `constrained`, `step_backend` (the zoo LSTMs' time loop: "ops" skips the
     per-shape XLA compilations that dominate very short runs), `seed`.
@@ -59,6 +70,7 @@ class EntityTagger(ZooModel):
         "dropout": 0.3,
         "unk_replace": 0.3,
         "learning_rate": 3e-3,
+        "lr_decay": 0.0,
         "batch_size": 32,
         "epochs": 2,
         "patience": 2,
@@ -80,6 +92,7 @@ class EntityTagger(ZooModel):
         "dropout": DROPOUT,
         "unk_replace": FRACTION,
         "learning_rate": LEARNING_RATE,
+        "lr_decay": number(0),
         "batch_size": integer(1),
         "epochs": integer(1),
         "patience": integer(0),
@@ -189,6 +202,11 @@ class EntityTagger(ZooModel):
                 keras.callbacks.EarlyStopping(
                     monitor="val_f1", mode="max", patience=hp["patience"], restore_best_weights=True
                 )
+            )
+        if hp["lr_decay"]:
+            rate, decay = hp["learning_rate"], hp["lr_decay"]
+            callbacks.append(
+                keras.callbacks.LearningRateScheduler(lambda epoch, _: rate / (1 + decay * epoch))
             )
         callbacks += list(kwargs.pop("callbacks", []))
         history = self.network.fit(
