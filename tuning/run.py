@@ -241,7 +241,10 @@ class _Run:
             warnings.filterwarnings(
                 "ignore", message=".*update_trial.*", category=DeprecationWarning
             )
-            self.search(zoo_tuner, oracle)
+            try:
+                self.search(zoo_tuner, oracle)
+            finally:
+                zoo_tuner.unfreeze()  # also when the search was stopped by an error
         report = None
         if role == "worker":
             summary = {k: [] for k in ("trials", "ranked", "files")}

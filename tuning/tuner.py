@@ -16,6 +16,7 @@ overhead. Hyperband's extra hyperparameters ("tuner/epochs", "tuner/initial_epoc
 from __future__ import annotations
 
 import copy
+import gc
 import json
 import time
 from pathlib import Path
@@ -64,6 +65,27 @@ class ZooTuner(compat.TunerHooks, keras_tuner.Tuner):
         # Write tuner0.json (and oracle.json) before any trial, so that a search killed
         # during its very first trial is reloaded, not started over.
         self.save()
+        # keras-tuner clears the session and runs two full garbage collections before
+        # every build (its own and `clear_session`'s). Over the ~400,000 objects that
+        # TensorFlow, Keras and the data bring, they took about 0.5 s a trial here, a
+        # tenth of a short trial. Freezing what exists now keeps it out of every
+        # collection (`gc.freeze`); the trials' own garbage is still collected, and the
+        # search unfreezes at its end.
+        gc.freeze()
+        self._frozen = True
+
+    def on_search_end(self) -> None:
+        try:
+            super().on_search_end()
+        finally:
+            self.unfreeze()
+
+    def unfreeze(self) -> None:
+        """Gives the objects frozen at the search's start back to the garbage collector
+        (also after a search that ended in an error)."""
+        if getattr(self, "_frozen", False):
+            gc.unfreeze()
+            self._frozen = False
 
     def pre_create_trial(self) -> None:
         # keras-tuner asks again at once when the oracle answers IDLE (Hyperband or grid

@@ -1,6 +1,7 @@
 """`lstm-zoo tune`: results files, resume, the table, time budget and one-line errors."""
 
 import csv
+import gc
 import hashlib
 import json
 
@@ -256,3 +257,20 @@ def test_evaluate_scores_the_best_model_on_the_test_split(project, reviews_csv, 
     assert accuracy == pytest.approx(read_summary(project_dir)["test"]["best"]["accuracy"])
     missing = CliRunner().invoke(app, ["evaluate", str(tmp_path / "nothing")])
     one_line_error(missing, "nothing")
+
+
+def test_the_search_freezes_the_heap_only_while_it_runs(reviews_csv, tmp_path, monkeypatch):
+    # keras-tuner's per-trial garbage collections skip what existed before the search.
+    from tuning.tuner import ZooTuner
+
+    frozen, real = [], ZooTuner.run_trial
+
+    def spy(self, trial, *args, **kwargs):
+        frozen.append(gc.get_freeze_count())
+        return real(self, trial, *args, **kwargs)
+
+    monkeypatch.setattr(ZooTuner, "run_trial", spy)
+    result = run(*tiny(reviews_csv, tmp_path, "--max-trials", 2, "--max-epochs", 1))
+    assert result.exit_code == 0, result.output
+    assert len(frozen) == 2 and min(frozen) > 10_000, frozen  # TensorFlow, Keras, the data
+    assert gc.get_freeze_count() == 0  # given back at the end
