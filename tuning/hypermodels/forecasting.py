@@ -88,18 +88,25 @@ class ForecastingHyperModel(ZooHyperModel):
 
     def validation_metrics(self, zoo_model: Any, data: Any) -> dict[str, float]:
         """`test_metrics` of the forecaster on its validation tail (`validation_split`,
-        or the `validation` series given), its last `metric_windows` windows (stride
-        1); {} when the tail is too short."""
+        with the steps before it as context; or the `validation` series given), its last
+        `metric_windows` windows (stride 1); {} when the tail is too short."""
         from zoo.models.forecasting.backtest import series_part
 
+        pre = zoo_model.preprocessor
         validation = self.validation
         if validation is None:
-            series = zoo_model.preprocessor.as_series(data)
+            series = pre.as_series(data)
             _, validation = zoo_model.validation_split(series)
+            if validation is not None:
+                # The tail's windows, with the context before them that the seasonal
+                # baseline needs (a yearly season is longer than the tail): earlier
+                # steps of the same series, inputs only, never scored.
+                first_target = len(series) - len(validation) + pre.input_width
+                validation = series_part(series, max(0, first_target - zoo_model.context()))
         if validation is None:
             return {}
-        validation = zoo_model.preprocessor.as_series(validation)
-        keep = zoo_model.context() + zoo_model.preprocessor.horizon - 1 + self.metric_windows
+        validation = pre.as_series(validation)
+        keep = zoo_model.context() + pre.horizon - 1 + self.metric_windows
         if len(validation) > keep:
             validation = series_part(validation, len(validation) - keep)
         try:
