@@ -6,7 +6,9 @@ steps from given states and returns the head's output before the skip
 connection; the runtime adds the skip term from the steps it keeps
 (`export.runtime.streaming`). A model trained with `relative=True` sees its
 window minus the window's last value, which changes at every step, so it
-cannot stream: exporting it with `streaming=True` raises.
+cannot stream, nor can the hybrid GARCH-LSTM (`garch=True`, stock-volatility-lstm),
+whose GARCH filter and skip connection read the whole window: exporting them with
+`streaming=True` raises.
 """
 
 from __future__ import annotations
@@ -19,6 +21,12 @@ from export.families.spec import GraphSpec, stream_states
 
 def can_stream(model) -> str | None:
     """Why `model` cannot be exported for streaming, or None."""
+    if model.hparams.get("garch"):
+        return (
+            f"model {model.name!r} has garch=True (its GARCH variance and skip connection "
+            "are computed from the whole input window); retrain it with garch=False and "
+            "relative=False to stream"
+        )
     if model.hparams["relative"]:
         return (
             f"model {model.name!r} has relative=True (its LSTM sees the window minus the "

@@ -112,7 +112,8 @@ PINNED = {
     "stock-volatility-lstm": (
         ForecastingHyperModel, "val_loss", "min",
         {**FORECASTING, "input_width": ("Choice", [15, 31, 63, 126])},
-        {**FORECAST_DEFAULTS, "input_width": 63, "units": 32, "skip": "last"},
+        {**FORECAST_DEFAULTS, "input_width": 63, "units": 32, "skip": "last",
+         "learning_rate": 3e-4, "calendar": False},
     ),
     "translation-attention-lstm": (
         TranslationHyperModel, "val_loss", "min", TRANSLATION,

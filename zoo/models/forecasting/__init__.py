@@ -113,7 +113,8 @@ register_model(
     "stock-volatility-lstm",
     StockVolatilityForecaster,
     summary="Realised variance of the next 5 and 21 trading days from 63 days of returns "
-    "and realised variances; scored with QLIKE and MSE beside EWMA (RiskMetrics) and, in "
+    "and realised variances, a hybrid GARCH-LSTM (GARCH(1,1) fitted with arch as input "
+    "and skip connection, QLIKE loss); scored with QLIKE and MSE beside EWMA (RiskMetrics) and, in "
     "the walk-forward benchmark, GARCH(1,1) fitted with arch.",
     inputs=_STOCK_INPUTS,
     outputs="forecast [21, 2]: the paths of log rv5 and log rv21 (log daily variance, "
@@ -121,6 +122,8 @@ register_model(
     "21-day realised variances",
     reference="Patton, 'Volatility forecast comparison using imperfect volatility proxies', "
     "Journal of Econometrics, 2011 (QLIKE); Bollerslev, 'Generalized autoregressive "
-    "conditional heteroskedasticity', Journal of Econometrics, 1986 (GARCH)",
+    "conditional heteroskedasticity', Journal of Econometrics, 1986 (GARCH); Kim & Won, "
+    "'Forecasting the volatility of stock price index: a hybrid model integrating LSTM "
+    "with multiple GARCH-type models', Expert Systems with Applications, 2018",
     loaders=("zoo.data.datasets.load_dataset", "zoo.data.load_series_csv"),
 )

@@ -16,9 +16,9 @@ beside the random walk (zero return) and the historical mean return of the train
 part: return MAE, price MAE (percent of the last price) and directional accuracy (an
 up/down call, zero counted as up).
 
-`StockVolatilityForecaster` ("stock-volatility-lstm") forecasts `log_rv5` and
-`log_rv21` over 21 steps; its score is QLIKE (Patton, 2011) and MSE of the 5- and 21-day realised variance,
-beside EWMA (RiskMetrics, lambda = 0.94) and the last realised variance. GARCH(1,1),
+`StockVolatilityForecaster` ("stock-volatility-lstm"), a hybrid GARCH-LSTM, forecasts
+`log_rv5` and `log_rv21` over 21 steps as a correction of GARCH(1,1)'s forecast; its
+score is QLIKE (Patton, 2011) and MSE of the 5- and 21-day realised variance, beside EWMA (RiskMetrics, lambda = 0.94) and the last realised variance. GARCH(1,1),
 fitted with `arch` on all data before each origin, is a baseline of the walk-forward
 benchmark (`benchmarks/quality_forecasting.py --only stocks`), which has that history.
 """
@@ -31,6 +31,7 @@ import numpy as np
 
 from zoo.data.errors import DataError
 from zoo.data.timeseries import TimeSeries
+from zoo.hparams import boolean, choice
 from zoo.models.forecasting.backtest import split_tail
 from zoo.models.forecasting.lstm_forecaster import LSTMForecaster, owner_hparams
 
@@ -191,13 +192,20 @@ class StockVolatilityForecaster(_StockForecaster):
     """Realised variance over the next 5 and 21 trading days (`log_rv5` at step 5,
     `log_rv21` at step 21), from 63 days of returns and log realised variances.
 
-    The network forecasts the paths of `log_rv5` and `log_rv21` over 21 steps with the
-    MSE on the log scale (relative errors, as QLIKE weighs them), from the last values
-    (the `last` skip connection) and relative windows. A forecast of the log variance is
-    the log of a median; after training, each output's bias is moved by the log of the
-    mean of `exp(residual)` on the validation windows (Duan's smearing estimate), so
-    that `exp(forecast)` estimates the mean variance. `forecast` is on the log scale:
-    `exp(forecast)` is the daily variance in percent².
+    A hybrid GARCH-LSTM (Kim & Won, 2018) with the defaults (`garch=True`,
+    `loss="qlike"`): GARCH(1,1) is fitted with `arch` on the returns of the series given
+    to `fit`, and its parameters are then fixed inside the network
+    (`zoo.models.forecasting.volatility`): the filtered GARCH log variance is one more
+    input column of the LSTM, and GARCH's forecasts of the two targets' paths over 21
+    steps are the skip connection, so the network learns the log ratio of the realised
+    variance to GARCH's forecast, trained with the QLIKE loss of `exp(forecast)` (whose
+    minimiser is the mean variance). No calendar covariates, learning rate 3e-4.
+
+    `garch=False` is the plain network (the `last` skip connection, relative windows);
+    `loss="mse"` trains on the MSE of the log variance, after which each output's bias is
+    moved by the log of the mean of `exp(residual)` on the validation windows (Duan's
+    smearing estimate), so that `exp(forecast)` estimates the mean variance. `forecast` is
+    on the log scale: `exp(forecast)` is the daily variance in percent².
     """
 
     default_hparams = {
@@ -207,9 +215,18 @@ class StockVolatilityForecaster(_StockForecaster):
         "targets": ["log_rv5", "log_rv21"],
         "units": 32,
         "epochs": 20,
+        "learning_rate": 3e-4,
+        "calendar": False,
         "skip": "last",
         "relative": True,
         "season": 5,
+        "garch": True,
+        "loss": "qlike",
+    }
+    hparam_specs = {
+        **LSTMForecaster.hparam_specs,
+        "garch": boolean(),
+        "loss": choice("qlike", "mse"),
     }
     COLUMNS = ("log_return", "log_rv5", "log_rv21")
 
@@ -217,11 +234,89 @@ class StockVolatilityForecaster(_StockForecaster):
         super().__init__(name, **hparams)
         if list(self.hparams["targets"]) != ["log_rv5", "log_rv21"]:
             raise ValueError("stock-volatility-lstm forecasts the targets log_rv5, log_rv21")
+        #: GARCH(1,1) parameters fitted on the training part (`fit_preprocessing`).
+        self.garch_params: dict[str, float] | None = None
+
+    @classmethod
+    def register_custom_objects(cls) -> None:
+        from zoo.models.forecasting.volatility import garch_layer_class, qlike_loss_class
+
+        garch_layer_class()
+        qlike_loss_class()
+
+    def fit_preprocessing(self, data: Any, validation: Any = None):
+        """`LSTMForecaster.fit_preprocessing`, and with `garch` GARCH(1,1) fitted with
+        `arch` on the returns of the whole series given to `fit` (`garch_params`; in the
+        walk-forward benchmark all data before the origin, as the GARCH baseline)."""
+        train, validation = super().fit_preprocessing(data, validation)
+        if self.hparams["garch"]:
+            from zoo.models.forecasting.volatility import fit_garch
+
+            series = self.preprocessor.as_series(data)
+            self.garch_params = fit_garch(series.select(["log_return"]).values[:, 0])
+        return train, validation
+
+    def _loss(self):
+        if self.hparams["loss"] != "qlike":
+            return "mse"
+        from zoo.models.forecasting.volatility import qlike_loss_class
+
+        pre = self.preprocessor
+        scale = np.asarray(pre.scaler.scale_, np.float64)[pre.target_index]
+        return qlike_loss_class()(scale.tolist())
+
+    def build_network(self):
+        """With `garch`: the hybrid network (`zoo.models.forecasting.volatility`), the
+        filtered GARCH log variance as one more input column and GARCH's forecast of the
+        targets as the skip connection; else `LSTMForecaster.build_network`."""
+        if not self.hparams["garch"]:
+            return super().build_network()
+        import keras
+
+        from zoo.layers import LSTM
+        from zoo.models.forecasting.volatility import garch_layer_class
+
+        hp, pre = self.hparams, self.preprocessor
+        if self.garch_params is None:
+            raise RuntimeError("fit_preprocessing fits the GARCH parameters first")
+        n, width = len(pre.columns), pre.feature_count
+        mean = np.asarray(pre.scaler.mean_, np.float64)
+        scale = np.asarray(pre.scaler.scale_, np.float64)
+        r = pre.columns.index("log_return")
+        garch = garch_layer_class()(
+            self.garch_params,
+            r,
+            (mean[r], scale[r]),
+            [(mean[i], scale[i]) for i in pre.target_index],
+            pre.input_width,
+            pre.horizon,
+            name="garch",
+        )
+        inputs = keras.Input((pre.input_width, width), name="window")
+        column, base = garch(inputs)
+        x = inputs
+        if hp["relative"]:
+            x = inputs[:, :, :n] - inputs[:, -1:, :n]
+            if width > n:
+                x = keras.layers.Concatenate(name="relative_window")([x, inputs[:, :, n:]])
+        x = keras.layers.Concatenate(name="garch_window")([x, column])
+        for i in range(hp["layers"]):
+            x = LSTM(hp["units"], return_sequences=i < hp["layers"] - 1, name=f"lstm_{i + 1}")(x)
+            if hp["dropout"]:
+                x = keras.layers.Dropout(hp["dropout"], seed=hp["seed"], name=f"dropout_{i + 1}")(x)
+        shape = self.output_shape()
+        x = keras.layers.Dense(int(np.prod(shape)), name="head")(x)
+        x = keras.layers.Reshape(shape, name="head_reshape")(x)
+        outputs = keras.layers.Add(name="forecast")([x, base])
+        network = keras.Model(inputs, outputs, name=self.name.replace("-", "_"))
+        network.compile(optimizer=keras.optimizers.Adam(hp["learning_rate"]), loss=self._loss())
+        return network
 
     def fit(self, data: Any, epochs: int | None = None, verbose: int | str = 2, **kwargs: Any):
-        """`LSTMForecaster.fit`, then the smearing correction of the head's bias."""
+        """`LSTMForecaster.fit`, then (with the MSE loss) the smearing correction of the
+        head's bias; QLIKE already aims at the mean variance."""
         history = super().fit(data, epochs=epochs, verbose=verbose, **kwargs)
-        if self.validation_windows is not None:
+        if self.validation_windows is not None and self.hparams["loss"] != "qlike":
             x, y = self.validation_windows
             pre = self.preprocessor
             scale = np.asarray(pre.scaler.scale_, np.float64)[pre.target_index]
