@@ -249,27 +249,39 @@ class LSTMForecaster(ZooModel):
     def _train_targets(self, y: np.ndarray) -> np.ndarray:
         return y
 
-    def build_network(self):
+    def network_body(self, inputs, name: str, extra=None):
+        """The window `inputs` (each column minus its last value when `relative`), the
+        `extra` columns `[N, W, k]` appended when given, the stacked zoo LSTMs with their
+        dropout, and the dense head reshaped to `output_shape()` (layer `name`)."""
         import keras
-        from keras import ops
 
         from zoo.layers import LSTM
 
         hp, pre = self.hparams, self.preprocessor
         width, n = pre.feature_count, len(pre.columns)
-        inputs = keras.Input((pre.input_width, width), name="window")
         x = inputs
         if hp["relative"]:  # each column minus its last value in the window
             x = inputs[:, :, :n] - inputs[:, -1:, :n]
             if width > n:
                 x = keras.layers.Concatenate(name="relative_window")([x, inputs[:, :, n:]])
+        if extra is not None:
+            x = keras.layers.Concatenate(name="garch_window")([x, extra])
         for i in range(hp["layers"]):
             x = LSTM(hp["units"], return_sequences=i < hp["layers"] - 1, name=f"lstm_{i + 1}")(x)
             if hp["dropout"]:
                 x = keras.layers.Dropout(hp["dropout"], seed=hp["seed"], name=f"dropout_{i + 1}")(x)
         shape = self.output_shape()
         x = keras.layers.Dense(int(np.prod(shape)), name="head")(x)
-        outputs = keras.layers.Reshape(shape, name="head_reshape" if hp["skip"] else "forecast")(x)
+        return keras.layers.Reshape(shape, name=name)(x)
+
+    def build_network(self):
+        import keras
+        from keras import ops
+
+        hp, pre = self.hparams, self.preprocessor
+        inputs = keras.Input((pre.input_width, pre.feature_count), name="window")
+        shape = self.output_shape()
+        outputs = self.network_body(inputs, "head_reshape" if hp["skip"] else "forecast")
         if hp["skip"]:
             base = ops.take(ops.take(inputs, self.skip_steps(), axis=1), pre.target_index, 2)
             if len(shape) == 3:

@@ -273,13 +273,12 @@ class StockVolatilityForecaster(_StockForecaster):
             return super().build_network()
         import keras
 
-        from zoo.layers import LSTM
         from zoo.models.forecasting.volatility import garch_layer_class
 
         hp, pre = self.hparams, self.preprocessor
         if self.garch_params is None:
             raise RuntimeError("fit_preprocessing fits the GARCH parameters first")
-        n, width = len(pre.columns), pre.feature_count
+        width = pre.feature_count
         mean = np.asarray(pre.scaler.mean_, np.float64)
         scale = np.asarray(pre.scaler.scale_, np.float64)
         r = pre.columns.index("log_return")
@@ -294,19 +293,7 @@ class StockVolatilityForecaster(_StockForecaster):
         )
         inputs = keras.Input((pre.input_width, width), name="window")
         column, base = garch(inputs)
-        x = inputs
-        if hp["relative"]:
-            x = inputs[:, :, :n] - inputs[:, -1:, :n]
-            if width > n:
-                x = keras.layers.Concatenate(name="relative_window")([x, inputs[:, :, n:]])
-        x = keras.layers.Concatenate(name="garch_window")([x, column])
-        for i in range(hp["layers"]):
-            x = LSTM(hp["units"], return_sequences=i < hp["layers"] - 1, name=f"lstm_{i + 1}")(x)
-            if hp["dropout"]:
-                x = keras.layers.Dropout(hp["dropout"], seed=hp["seed"], name=f"dropout_{i + 1}")(x)
-        shape = self.output_shape()
-        x = keras.layers.Dense(int(np.prod(shape)), name="head")(x)
-        x = keras.layers.Reshape(shape, name="head_reshape")(x)
+        x = self.network_body(inputs, "head_reshape", extra=column)
         outputs = keras.layers.Add(name="forecast")([x, base])
         network = keras.Model(inputs, outputs, name=self.name.replace("-", "_"))
         network.compile(optimizer=keras.optimizers.Adam(hp["learning_rate"]), loss=self._loss())
