@@ -139,16 +139,20 @@ def test_running_again_resumes_and_adds_only_new_trials(project, reviews_csv):
 
 
 def test_time_budget_ends_the_search(reviews_csv, tmp_path):
+    # A trial that cannot end by itself within the budget: random search gives it every
+    # epoch (Hyperband's first round would give it 3), and a tiny model's epoch takes
+    # about 10 ms on a quick machine, so it gets 5000 of them.
     args = tiny(
-        reviews_csv, tmp_path, "--max-trials", 5, "--max-epochs", 200, "--set", "patience=999"
+        reviews_csv, tmp_path, "--max-trials", 5, "--max-epochs", 5000, "--set", "patience=9999"
     )
+    args += ["--tuner", "random"]
     result = run(*args, "--time-budget", "3s", "--no-baseline", "--no-prune")
     assert result.exit_code == 0, result.output
     assert "the time budget (3.0s) ended the search" in result.output
     rows = json.loads((tmp_path / "sentiment-lstm" / "trials.json").read_text())["trials"]
     assert len(rows) <= 1  # the one trial that started is cut, no other starts
     for row in rows:
-        assert row["status"] == "budget_cut" and len(row["epochs"]) < 200
+        assert row["status"] == "budget_cut" and len(row["epochs"]) < 5000
 
 
 def test_hyperband_runs_rounds(reviews_csv, tmp_path):
