@@ -57,6 +57,7 @@ class ZooTuner(compat.TunerHooks, keras_tuner.Tuner):
         self._begun = 0
         self._execution = 0
         self._begun_at_last_request = -1
+        self._frozen = False  # whether this search froze the heap (`on_search_begin`)
         self.trials_run: list[str] = []
         super().__init__(oracle=oracle, hypermodel=hypermodel, **kwargs)
 
@@ -83,7 +84,7 @@ class ZooTuner(compat.TunerHooks, keras_tuner.Tuner):
     def unfreeze(self) -> None:
         """Gives the objects frozen at the search's start back to the garbage collector
         (also after a search that ended in an error)."""
-        if getattr(self, "_frozen", False):
+        if self._frozen:
             gc.unfreeze()
             self._frozen = False
 
